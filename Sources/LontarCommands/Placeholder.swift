@@ -1,0 +1,2 @@
+// LontarCommands: placeholder until its issue lands.
+enum LontarCommandsPlaceholder {}

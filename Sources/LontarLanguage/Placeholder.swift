@@ -1,0 +1,2 @@
+// LontarLanguage: placeholder until its issue lands.
+enum LontarLanguagePlaceholder {}

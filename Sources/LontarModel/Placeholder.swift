@@ -1,0 +1,2 @@
+// LontarModel: placeholder until its issue lands.
+enum LontarModelPlaceholder {}

@@ -1,0 +1,2 @@
+// LontarModelFiles: placeholder until its issue lands.
+enum LontarModelFilesPlaceholder {}

@@ -1,0 +1,2 @@
+// LontarNotebook: placeholder until its issue lands.
+enum LontarNotebookPlaceholder {}

@@ -1,0 +1,2 @@
+// LontarREPL: placeholder until its issue lands.
+enum LontarREPLPlaceholder {}

@@ -1,0 +1,2 @@
+// LontarRegex: placeholder until its issue lands.
+enum LontarRegexPlaceholder {}

@@ -1,0 +1,2 @@
+// LontarRender: placeholder until its issue lands.
+enum LontarRenderPlaceholder {}

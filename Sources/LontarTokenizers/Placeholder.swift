@@ -1,0 +1,2 @@
+// LontarTokenizers: placeholder until its issue lands.
+enum LontarTokenizersPlaceholder {}

@@ -1,0 +1,6 @@
+// Lontar's native kernels: the public C interface used from Swift.
+// Each concern has its own header; this umbrella includes them all.
+#ifndef LONTAR_KERNELS_H
+#define LONTAR_KERNELS_H
+#include "lt_cpu.h"
+#endif
