@@ -62,13 +62,12 @@ enum CoreFunctions {
     }
 }
 
-/// Builds a frame from `table(name: [values], …)`; columns are sorted by name
-/// for determinism (labelled arguments carry no order).
+/// Builds a frame from `table(name: [values], …)`, columns in the order written.
 enum LiteralTable {
-    static func make(_ columns: [String: Value], at location: SourcePosition) throws(LontarError) -> Frame {
+    static func make(_ columns: KeyValuePairs, at location: SourcePosition) throws(LontarError) -> Frame {
         var built: [Column] = []
-        for name in columns.keys.sorted() {
-            guard case .list(let items) = columns[name]! else {
+        for (name, value) in columns {
+            guard case .list(let items) = value else {
                 throw LontarError("column '\(name)' must be a list of values", at: location)
             }
             built.append(try column(name, items, at: location))

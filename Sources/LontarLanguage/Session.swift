@@ -1,14 +1,17 @@
 import Foundation
 
+/// Labelled call arguments, in the order written.
+public typealias KeyValuePairs = [(label: String, value: Value)]
+
 /// A built-in function usable inside expressions: `length(s)`, `table(...)`.
 public struct FunctionSpec: Sendable {
     public var name: String
     public var signature: String
     public var summary: String
-    public var run: @Sendable ([Value], [String: Value], SourcePosition) throws -> Value
+    public var run: @Sendable ([Value], KeyValuePairs, SourcePosition) throws -> Value
 
     public init(_ name: String, signature: String, summary: String,
-                run: @escaping @Sendable ([Value], [String: Value], SourcePosition) throws -> Value) {
+                run: @escaping @Sendable ([Value], KeyValuePairs, SourcePosition) throws -> Value) {
         self.name = name
         self.signature = signature
         self.summary = summary
@@ -187,10 +190,17 @@ public final class Session: @unchecked Sendable {
                 throw LontarError("unknown function '\(name)'", at: location, notes: didYouMean(name, in: Array(functions.keys)))
             }
             var positional: [Value] = []
-            var labelled: [String: Value] = [:]
+            var labelled: KeyValuePairs = []
             for argument in arguments {
                 let v = try evaluate(argument.value)
-                if let label = argument.label { labelled[label] = v } else { positional.append(v) }
+                if let label = argument.label {
+                    if labelled.contains(where: { $0.label == label }) {
+                        throw LontarError("argument '\(label)' is given twice", at: argument.value.location)
+                    }
+                    labelled.append((label, v))
+                } else {
+                    positional.append(v)
+                }
             }
             do {
                 return try function.run(positional, labelled, location)

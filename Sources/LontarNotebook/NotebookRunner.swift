@@ -36,9 +36,11 @@ public struct NotebookRunner {
     /// Runs `document` in a fresh session rooted at `workingDirectory`.
     /// `progress` hears each cell's number as it starts (for the terminal).
     public func run(_ document: NotebookDocument, workingDirectory: URL,
-                    progress: (Int, Int) -> Void = { _, _ in }) -> Result {
+                    progress: (_ cell: Int, _ of: Int, _ line: Int) -> Void = { _, _, _ in }) -> Result {
         let session = StandardLibrary.makeSession(parameters: options.parameters, workingDirectory: workingDirectory)
-        var output: [String] = []
+        // The output builder is captured by the session's display sink.
+        let output = MarkdownWriter()
+        output.block("<!-- Rendered by `lontar run \(document.file)`\(Self.parameterSummary(options.parameters)). Edit the notebook, not this file. -->")
         var errors: [LontarError] = []
         var cellIndex = 0
         var cellsRun = 0
@@ -48,26 +50,25 @@ public struct NotebookRunner {
         for segment in document.segments {
             switch segment {
             case .prose(let text):
-                output.append(text)
+                output.verbatim(text)
             case .cell(let cell):
                 cellIndex += 1
-                output.append([cell.openingFence, cell.source, cell.closingFence].joined(separator: "\n"))
+                output.verbatim([cell.openingFence, cell.source, cell.closingFence].joined(separator: "\n"))
                 if stopped {
-                    output.append("*Not run: an earlier cell failed.*")
+                    output.block("*Not run: an earlier cell failed.*")
                     continue
                 }
-                progress(cellIndex, cellCount)
-                var blocks: [String] = []
-                session.onDisplay = { blocks.append(Presentation.markdown($0)) }
+                progress(cellIndex, cellCount, cell.fenceLine)
+                session.onDisplay = { output.block(Presentation.markdown($0)) }
                 do {
                     try session.run(cell.source, file: document.file, firstLine: cell.firstLine)
                     cellsRun += 1
                 } catch {
                     errors.append(error)
-                    blocks.append(Self.markdown(error))
+                    output.block(Self.markdown(error))
                     if !options.keepGoing { stopped = true }
                 }
-                output.append(contentsOf: blocks)
+                session.onDisplay = { _ in }
             }
         }
         // Overrides for parameters the notebook never declares are mistakes.
@@ -76,10 +77,9 @@ public struct NotebookRunner {
                                     at: SourcePosition(file: document.file, line: 1, column: 1),
                                     notes: didYouMean(name, in: session.declaredParameters.map(\.name)))
             errors.append(error)
-            output.append(Self.markdown(error))
+            output.block(Self.markdown(error))
         }
-        let header = "<!-- Rendered by `lontar run \(document.file)`\(Self.parameterSummary(options.parameters)). Edit the notebook, not this file. -->"
-        let markdown = ([header] + output).joined(separator: "\n\n") + "\n"
+        let markdown = output.text
         return Result(markdown: markdown, errors: errors, cellsRun: cellsRun, cellCount: cellCount)
     }
 
@@ -125,5 +125,33 @@ public func writeAtomically(_ data: Data, to url: URL) throws {
         let reason = String(cString: strerror(errno))
         try? FileManager.default.removeItem(at: temporary)
         throw LontarError("cannot write \(url.path): \(reason)")
+    }
+}
+
+/// Builds the output document: prose and cell sources verbatim, generated
+/// blocks (results, errors) set off by exactly one blank line.
+final class MarkdownWriter {
+    private var lines: [String] = []
+    /// A generated block was written last and wants a blank line after it.
+    private var pendingBlank = false
+
+    /// Text copied as is (prose, a cell's source and fences).
+    func verbatim(_ text: String) {
+        if pendingBlank && !text.hasPrefix("\n") && !text.isEmpty { lines.append("") }
+        pendingBlank = false
+        lines.append(text)
+    }
+
+    /// A generated block, set off by one blank line on each side.
+    func block(_ text: String) {
+        if let last = lines.last, !last.isEmpty { lines.append("") }
+        lines.append(text)
+        pendingBlank = true
+    }
+
+    var text: String {
+        var joined = lines.joined(separator: "\n")
+        while joined.hasSuffix("\n") { joined.removeLast() }
+        return joined + "\n"
     }
 }

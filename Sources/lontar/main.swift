@@ -67,8 +67,8 @@ func runNotebook(_ arguments: [String]) -> Int32 {
     let name = URL(fileURLWithPath: path).lastPathComponent
     let outputURL = URL(fileURLWithPath: outputDirectory).appendingPathComponent(name)
     let runner = NotebookRunner(options: .init(parameters: parameters, keepGoing: keepGoing))
-    let result = runner.run(document, workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) { cell, count in
-        FileHandle.standardError.write(Data("[\(cell)/\(count)] running \(path)\n".utf8))
+    let result = runner.run(document, workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) { cell, count, line in
+        FileHandle.standardError.write(Data("[\(cell)/\(count)] \(path):\(line)\n".utf8))
     }
     do {
         try writeAtomically(Data(result.markdown.utf8), to: outputURL)
