@@ -10,6 +10,7 @@ public enum StandardLibrary {
     public static func makeRegistry() -> CommandRegistry {
         let registry = CommandRegistry()
         CoreCommands.register(in: registry)
+        PlotCommands.register(in: registry)
         return registry
     }
 
