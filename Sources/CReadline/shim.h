@@ -22,3 +22,13 @@ static inline const char *lontar_rl_line_buffer(void) { return rl_line_buffer; }
 
 /// Tells readline not to fall back to file-name completion.
 static inline void lontar_rl_completion_over(void) { rl_attempted_completion_over = 1; }
+
+/// Ctrl-C at the prompt: drop the line being typed and show a fresh prompt.
+/// readline calls the application's SIGINT handler from its own read loop
+/// (deferred signal handling), so these calls are safe there.
+static inline void lontar_rl_cancel_line(void) {
+    rl_replace_line("", 0);
+    rl_crlf();
+    rl_on_new_line();
+    rl_redisplay();
+}

@@ -1,29 +1,31 @@
+import CReadline
 import Foundation
 import LontarLanguage
 
-/// Ctrl-C handling: at the prompt it clears the line; while a command runs it
-/// sets the session's cancellation flag, which the command polls, so the
-/// command stops and the session lives on.
+/// Ctrl-C handling: at the prompt it drops the line being typed; while a
+/// command runs it sets the session's cancellation flag, which the command
+/// polls, so the command stops and the session lives on.
 enum Interrupts {
     nonisolated(unsafe) static var atPrompt = false
-    nonisolated(unsafe) private static var promptInterrupted: Int32 = 0
     nonisolated(unsafe) private static var flag: UnsafeMutablePointer<Int32>?
+    nonisolated(unsafe) private static var lineDropped: Int32 = 0
 
     static func install(cancellation: Cancellation) {
         flag = cancellation.address
         signal(SIGINT) { _ in
             if Interrupts.atPrompt {
-                Interrupts.promptInterrupted = 1
-                write(STDOUT_FILENO, "^C\n", 3)
+                Interrupts.lineDropped = 1
+                lontar_rl_cancel_line()
             } else {
                 Interrupts.flag?.pointee = 1
             }
         }
     }
 
-    /// True (once) if Ctrl-C was pressed while the prompt was showing.
-    static func takePromptInterrupt() -> Bool {
-        defer { promptInterrupted = 0 }
-        return promptInterrupted != 0
+    /// True (once) if Ctrl-C dropped input at the prompt: the lines of an
+    /// unfinished multi-line entry go too.
+    static func takeDroppedLine() -> Bool {
+        defer { lineDropped = 0 }
+        return lineDropped != 0
     }
 }

@@ -76,7 +76,7 @@ public final class REPL {
             let prompt = buffer.isEmpty ? "lontar> " : "   ...> "
             guard let line = editor.readLine(prompt: prompt) else { out(""); break }
             Interrupts.atPrompt = false
-            if Interrupts.takePromptInterrupt() { buffer = ""; continue }
+            if Interrupts.takeDroppedLine() { buffer = "" }
             buffer += buffer.isEmpty ? line : "\n" + line
             if InputCompleteness.needsMoreInput(buffer) { continue }
             editor.addHistory(buffer)
