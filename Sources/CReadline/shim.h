@@ -26,8 +26,9 @@ static inline void lontar_rl_completion_over(void) { rl_attempted_completion_ove
 /// Ctrl-C at the prompt: drop the line being typed and show a fresh prompt.
 /// readline calls the application's SIGINT handler from its own read loop
 /// (deferred signal handling), so these calls are safe there.
-static inline void lontar_rl_cancel_line(void) {
+static inline void lontar_rl_cancel_line(const char *fresh_prompt) {
     rl_replace_line("", 0);
+    rl_set_prompt(fresh_prompt);
     rl_crlf();
     rl_on_new_line();
     rl_redisplay();

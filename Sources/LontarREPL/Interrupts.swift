@@ -15,7 +15,7 @@ enum Interrupts {
         signal(SIGINT) { _ in
             if Interrupts.atPrompt {
                 Interrupts.lineDropped = 1
-                lontar_rl_cancel_line()
+                lontar_rl_cancel_line(REPL.prompt)
             } else {
                 Interrupts.flag?.pointee = 1
             }

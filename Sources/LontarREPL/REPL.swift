@@ -18,6 +18,7 @@ public final class REPL {
     private var entryLine = 1
     public private(set) var errorCount = 0
     private var ansi = false
+    static let prompt = "lontar> "
 
     public init(session: Session = StandardLibrary.makeSession(),
                 out: @escaping (String) -> Void = { print($0) },
@@ -73,7 +74,7 @@ public final class REPL {
         var buffer = ""
         while true {
             Interrupts.atPrompt = true
-            let prompt = buffer.isEmpty ? "lontar> " : "   ...> "
+            let prompt = buffer.isEmpty ? Self.prompt : "   ...> "
             guard let line = editor.readLine(prompt: prompt) else { out(""); break }
             Interrupts.atPrompt = false
             if Interrupts.takeDroppedLine() { buffer = "" }
