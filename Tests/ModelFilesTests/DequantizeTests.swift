@@ -135,13 +135,13 @@ func dequantizationMatchesGGUFPyBitForBit(seed: Int) throws {
 
 /// Every tensor of the real SmolLM2 file (F32, Q4_1, Q8_0) dequantizes to
 /// exactly gguf's values: compared by the SHA-256 of the float32 bytes.
-@Test(.enabled(if: Peers.gguf && RealModels.smollm2Present))
+@Test(.enabled(if: Peers.gguf && RealModels.smollm2Available))
 func smollm2TensorsDequantizeExactlyAsGGUFPy() throws {
     let out = try TestSupport.runPython([TestSupport.oracles.appendingPathComponent("gguf_dequant.py").path,
-                                         "hashes", RealModels.smollm2.path])
+                                         "hashes", try RealModels.smollm2().path])
     try #require(out.status == 0, "\(out.stderr)")
     let reference = try #require(try JSONSerialization.jsonObject(with: out.stdout) as? [String: [Any]])
-    let file = try GGUFFile(contentsOf: RealModels.smollm2)
+    let file = try GGUFFile(contentsOf: try RealModels.smollm2())
     #expect(reference.count == file.tensorInfos.count)
     var types = Set<GGMLType>()
     for tensor in file.tensors {
