@@ -54,7 +54,8 @@ public enum FrameError: Error, Equatable, CustomStringConvertible {
     case invalidArgument(String)
     /// Spark's `[DIVIDE_BY_ZERO]` / `[REMAINDER_BY_ZERO]` (ANSI mode, Spark 4's default).
     case divideByZero(expression: String, row: Int)
-    /// Spark's `[ARITHMETIC_OVERFLOW]`: a 64-bit integer result out of range.
+    /// Spark's `[ARITHMETIC_OVERFLOW]`: a 64-bit integer result out of range
+    /// (`row` is -1 when no single row is to blame, e.g. a sum).
     case overflow(expression: String, row: Int)
     /// Spark's `[CAST_INVALID_INPUT]` / `[CAST_OVERFLOW]`.
     case invalidCast(value: String, to: ColumnType, row: Int)
@@ -77,7 +78,7 @@ public enum FrameError: Error, Equatable, CustomStringConvertible {
         case let .divideByZero(expression, row):
             "division by zero in \(expression) at row \(row)"
         case let .overflow(expression, row):
-            "integer overflow in \(expression) at row \(row) (64-bit range exceeded)"
+            "integer overflow in \(expression)" + (row >= 0 ? " at row \(row)" : "") + " (64-bit range exceeded)"
         case let .invalidCast(value, type, row):
             "cannot cast '\(value)' to \(type) at row \(row)"
         }
