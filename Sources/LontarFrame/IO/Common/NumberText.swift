@@ -56,3 +56,118 @@ func decimalToDouble(negative: Bool, mantissa: UInt64, digitCount: Int, exponent
     // Slow path: rare in practice (long fractions, huge exponents).
     return Double(String(decoding: text, as: UTF8.self)) ?? .nan
 }
+
+/// Parses `[+-]?[0-9]+` that fits in Int64 (Java's `Long.parseLong`, which
+/// Spark's CSV type inference uses), or nil.
+func parseInt64(_ s: UnsafeBufferPointer<UInt8>) -> Int64? {
+    var i = 0
+    let n = s.count
+    var negative = false
+    if i < n && (s[i] == 0x2B || s[i] == 0x2D) {
+        negative = s[i] == 0x2D
+        i += 1
+    }
+    guard i < n else { return nil }
+    var m: UInt64 = 0
+    while i < n {
+        let d = s[i] &- 0x30
+        guard d < 10 else { return nil }
+        let (a, o1) = m.multipliedReportingOverflow(by: 10)
+        let (b, o2) = a.addingReportingOverflow(UInt64(d))
+        if o1 || o2 { return nil }
+        m = b
+        i += 1
+    }
+    if negative {
+        if m == UInt64(Int64.max) + 1 { return .min }
+        return m <= UInt64(Int64.max) ? -Int64(m) : nil
+    }
+    return m <= UInt64(Int64.max) ? Int64(m) : nil
+}
+
+/// Parses a double the way Java's `Double.parseDouble` does (which Spark's CSV
+/// reader uses), hexadecimal floats aside: surrounding characters up to space
+/// are ignored; then an optional sign and `NaN`, `Infinity`, or decimal
+/// digits with an optional point and exponent (`1`, `1.`, `.5`, `1e5`),
+/// optionally ending in `f`, `F`, `d` or `D`. Spark's own `Inf` and `-Inf`
+/// are accepted too. Returns nil for anything else.
+func parseJavaDouble(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
+    var lo = 0, hi = s.count
+    while lo < hi && s[lo] <= 0x20 { lo += 1 }
+    while hi > lo && s[hi - 1] <= 0x20 { hi -= 1 }
+    guard lo < hi else { return nil }
+    let t = UnsafeBufferPointer(rebasing: s[lo ..< hi])
+    func equals(_ lit: StaticString, from i: Int) -> Bool {
+        let n = lit.utf8CodeUnitCount
+        guard t.count - i == n else { return false }
+        for k in 0 ..< n where t[i + k] != lit.utf8Start[k] { return false }
+        return true
+    }
+    var i = 0
+    var negative = false
+    if t[0] == 0x2B || t[0] == 0x2D {
+        negative = t[0] == 0x2D
+        i = 1
+    }
+    if equals("NaN", from: i) { return .nan }
+    if equals("Infinity", from: i) || equals("Inf", from: i) {
+        if !negative && i == 1 && equals("Inf", from: i) { return nil }  // Spark accepts "Inf" and "-Inf", not "+Inf"
+        return negative ? -.infinity : .infinity
+    }
+    var end = t.count
+    if let last = t.last, last == 0x66 || last == 0x46 || last == 0x64 || last == 0x44 { end -= 1 }
+    var mantissa: UInt64 = 0
+    var digits = 0, dropped = 0, fraction = 0
+    var sawDigit = false
+    while i < end, t[i] &- 0x30 < 10 {
+        sawDigit = true
+        if digits > 0 || t[i] != 0x30 {
+            if digits < 19 { mantissa = mantissa * 10 + UInt64(t[i] - 0x30) } else { dropped += 1 }
+            digits += 1
+        }
+        i += 1
+    }
+    if i < end && t[i] == 0x2E {
+        i += 1
+        while i < end, t[i] &- 0x30 < 10 {
+            sawDigit = true
+            if digits > 0 || t[i] != 0x30 {
+                if digits < 19 { mantissa = mantissa * 10 + UInt64(t[i] - 0x30); fraction += 1 }
+                digits += 1
+            } else {
+                fraction += 1
+            }
+            i += 1
+        }
+    }
+    guard sawDigit else { return nil }
+    var exponent = 0
+    if i < end && (t[i] == 0x65 || t[i] == 0x45) {
+        i += 1
+        var expNegative = false
+        if i < end && (t[i] == 0x2B || t[i] == 0x2D) {
+            expNegative = t[i] == 0x2D
+            i += 1
+        }
+        let expStart = i
+        while i < end, t[i] &- 0x30 < 10 {
+            if exponent < 100_000 { exponent = exponent * 10 + Int(t[i] - 0x30) }
+            i += 1
+        }
+        guard i > expStart else { return nil }
+        if expNegative { exponent = -exponent }
+    }
+    guard i == end else { return nil }
+    let text = UnsafeBufferPointer(rebasing: t[0 ..< end])
+    if digits > 15 || exponent + dropped - fraction < -22 || exponent + dropped - fraction > 22 {
+        // Let the standard library round it; it wants the plain decimal form.
+        var plain = Array(text)
+        if plain.last == 0x2E { plain.append(0x30) }
+        if let dot = plain.firstIndex(of: 0x2E), dot == (plain.first == 0x2B || plain.first == 0x2D ? 1 : 0) {
+            plain.insert(0x30, at: dot)
+        }
+        return Double(String(decoding: plain, as: UTF8.self))
+    }
+    return decimalToDouble(negative: negative, mantissa: mantissa, digitCount: min(digits, 19),
+                           exponent: exponent + dropped - fraction, text: text)
+}

@@ -8,8 +8,8 @@ import Darwin
 struct LocalIssue: Sendable {
     /// 0-based line within the block.
     var line: Int
-    /// 1-based character column within the line.
-    var column: Int
+    /// 1-based character column within the line (JSON), or field number (CSV).
+    var column: Int?
     /// Byte offset within the block.
     var offset: Int
     var message: String
