@@ -39,3 +39,25 @@ enum IOTest {
         return (0 ..< c.count).map { c[$0] }
     }
 }
+
+extension IOTest {
+    /// The first difference between two frames' contents (names, types, and
+    /// each row's value, with nulls compared as nulls whatever lies under them
+    /// and doubles compared bit for bit), or nil if they hold the same data.
+    static func difference(_ a: Frame, _ b: Frame) -> String? {
+        if a.columnNames != b.columnNames { return "columns \(a.columnNames) vs \(b.columnNames)" }
+        if a.rowCount != b.rowCount { return "rows \(a.rowCount) vs \(b.rowCount)" }
+        for (x, y) in zip(a.columns, b.columns) {
+            if x.type != y.type { return "column \(x.name): \(x.type) vs \(y.type)" }
+            for i in 0 ..< x.count {
+                let u = x[i], v = y[i]
+                if case .double(let p) = u, case .double(let q) = v {
+                    if p.bitPattern != q.bitPattern { return "column \(x.name) row \(i): \(p) vs \(q)" }
+                } else if u != v {
+                    return "column \(x.name) row \(i): \(u) vs \(v)"
+                }
+            }
+        }
+        return nil
+    }
+}

@@ -22,15 +22,47 @@ func appendDecimal(_ v: Int64, to out: inout [UInt8]) {
 }
 
 /// The text Python's `repr(float)` (and so `json.dumps`) gives a double: the
-/// shortest digits that read back to the same value; fixed notation with at
-/// least one fractional digit when the decimal exponent is in -4 ..< 16,
-/// otherwise `d.ddde±XX`; `NaN`, `Infinity`, `-Infinity` for the specials (as
-/// Python's json module writes them). Swift's `description` already follows
-/// these rules for finite values; the tests check it against Python.
+/// shortest digits that read back to the same value, in fixed notation when
+/// the decimal exponent allows (`0.0001`, `9924595014196736.0`, always with a
+/// fractional digit) and `d.ddde±XX` otherwise (`1e-05`, `1e+16`); `NaN`,
+/// `Infinity`, `-Infinity` for the specials, as Python's json module writes
+/// them. Swift's `description` finds the same shortest digits but switches
+/// to exponents at other points, so the digits are re-laid out here.
 func pythonFloatText(_ d: Double) -> String {
     if d.isNaN { return "NaN" }
     if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
-    return d.description
+    if d == 0 { return d.sign == .minus ? "-0.0" : "0.0" }
+    // Shortest round-trip digits and the exponent, from Swift's text.
+    let text = Array(d.magnitude.description.utf8)
+    var mantissa = text[...]
+    var exp10 = 0
+    if let e = text.firstIndex(where: { $0 == 0x65 || $0 == 0x45 }) {
+        mantissa = text[..<e]
+        exp10 = Int(String(decoding: text[(e + 1)...], as: UTF8.self)) ?? 0
+    }
+    let point = mantissa.firstIndex(of: 0x2E) ?? mantissa.endIndex
+    var digits = Array(mantissa[..<point]) + Array(mantissa[point...].dropFirst())
+    var decpt = (point - mantissa.startIndex) + exp10  // value = 0.DIGITS × 10^decpt
+    while let first = digits.first, first == 0x30 { digits.removeFirst(); decpt -= 1 }
+    while let last = digits.last, last == 0x30 { digits.removeLast() }
+    var out: [UInt8] = d < 0 ? [0x2D] : []
+    if decpt > -4 && decpt <= 16 {
+        if decpt <= 0 {
+            out += [0x30, 0x2E] + Array(repeating: 0x30, count: -decpt) + digits
+        } else if decpt < digits.count {
+            out += digits[..<decpt] + [0x2E] + digits[decpt...]
+        } else {
+            out += digits + Array(repeating: 0x30, count: decpt - digits.count) + [0x2E, 0x30]
+        }
+    } else {
+        out.append(digits[0])
+        if digits.count > 1 { out += [0x2E] + digits[1...] }
+        let e = decpt - 1
+        out += Array((e < 0 ? "e-" : "e+").utf8)
+        if abs(e) < 10 { out.append(0x30) }
+        out += Array(String(abs(e)).utf8)
+    }
+    return String(decoding: out, as: UTF8.self)
 }
 
 /// Powers of ten a double holds exactly, for the fast decimal-to-double path.
