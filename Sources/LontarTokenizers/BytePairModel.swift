@@ -20,7 +20,8 @@ final class BytePairModel: @unchecked Sendable {
     /// merges list, only tokens that the merges would produce anyway are
     /// entered (checked when loading), so this is a pure shortcut.
     let whole: ByteStringMap
-    /// The token of each single byte.
+    /// The token of each single byte; -1 for a byte the vocabulary lacks,
+    /// which is left out of the output.
     private let byteIDs: UnsafeMutablePointer<Int32>
     /// The merges list, or `nil` for tiktoken's byte-rank rule.
     let pairs: PairMap?
@@ -42,6 +43,8 @@ final class BytePairModel: @unchecked Sendable {
     ///     lists, where the map is a shortcut and must not change results).
     init(store: TokenStore, ordinaryIDs: [Int32], byteIDs: [Int32], pairs: PairMap?, verifyWhole: Bool) {
         precondition(byteIDs.count == 256)
+        // A missing byte (-1) can never merge: no pair in `pairs` has it, and
+        // in tiktoken mode every byte is a token (checked by the caller).
         self.store = store
         self.pairs = pairs
         self.byteIDs = .allocate(capacity: 256)
@@ -76,7 +79,8 @@ final class BytePairModel: @unchecked Sendable {
     @inline(__always)
     func encode<S: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, into sink: inout S) {
         if n == 1 {
-            sink.append(byteIDs[Int(p[0])])
+            let id = byteIDs[Int(p[0])]
+            if id >= 0 { sink.append(id) }
             return
         }
         if n <= maxWholeLength {
@@ -156,7 +160,7 @@ final class BytePairModel: @unchecked Sendable {
                 update(at, m)
                 if at > 0 { update(at - 1, m) }
             }
-            for i in 0 ..< m { sink.append(ids[i]) }
+            for i in 0 ..< m where ids[i] >= 0 { sink.append(ids[i]) }
         }
     }
 
@@ -207,7 +211,7 @@ final class BytePairModel: @unchecked Sendable {
         }
         var i = 0
         while i < n {
-            sink.append(ids[i])
+            if ids[i] >= 0 { sink.append(ids[i]) }
             i = next[i]
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import LontarTestSupport
+import LontarModelFiles
 @testable import LontarTokenizers
 
 /// Shared, lazily loaded tokenizers and reference data for the tests.
@@ -16,6 +17,16 @@ enum Fixtures {
 
     /// Llama 3 from `models/llama3/tokenizer.model` (loaded once per test run).
     static let llama3: TiktokenTokenizer? = try? TiktokenTokenizer.llama3(contentsOf: llama3ModelURL)
+
+    /// SmolLM2's GGUF tokenizer (loaded once per test run).
+    static let smolLM2: GGUFTokenizer? = {
+        do {
+            return try GGUFTokenizer(gguf: GGUFFile(contentsOf: smolLM2URL))
+        } catch {
+            print("cannot load \(smolLM2URL.path): \(error)")
+            return nil
+        }
+    }()
 
     /// One case of `shared/reference/llama3/tokenizer_cases.json`.
     struct Case: Decodable {
