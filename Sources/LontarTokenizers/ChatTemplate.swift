@@ -43,7 +43,8 @@ public enum ChatTemplate: Sendable, Equatable {
         var out = ""
         switch self {
         case .llama3:
-            out += "<|begin_of_text|>"
+            // The template puts BOS before the first message (none without messages).
+            if !messages.isEmpty { out += "<|begin_of_text|>" }
             for m in messages {
                 out += "<|start_header_id|>\(m.role)<|end_header_id|>\n\n\(ChatTemplate.jinjaTrim(m.content))<|eot_id|>"
             }
