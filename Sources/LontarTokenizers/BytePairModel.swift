@@ -1,0 +1,258 @@
+/// Byte-level byte-pair encoding of one piece of text.
+///
+/// A piece starts as one part per byte (each byte is a token of its own).
+/// Repeatedly, the adjacent pair of parts with the lowest merge rank is
+/// joined — the leftmost one when several pairs share that rank — until no
+/// adjacent pair can merge. Two ways of ranking a pair exist:
+///
+/// - tiktoken's (`tokenizer.model`): the rank of a pair is the rank of the
+///   concatenated bytes as a token, and a token's rank is its id;
+/// - a merges list (GGUF, HF `tokenizer.json`): the rank of the pair
+///   `(left, right)` is the position of `"left right"` in the list.
+///
+/// Both end in the same place for vocabularies built by BPE training, but not
+/// in general, so each tokenizer uses its own file's rule.
+final class BytePairModel: @unchecked Sendable {
+    /// The bytes of every id, ordinary and special.
+    let store: TokenStore
+    /// Byte strings encoded as a single token without running the merges:
+    /// tiktoken looks every piece up whole first (HF's `ignore_merges`); for a
+    /// merges list, only tokens that the merges would produce anyway are
+    /// entered (checked when loading), so this is a pure shortcut.
+    let whole: ByteStringMap
+    /// The token of each single byte; -1 for a byte the vocabulary lacks,
+    /// which is left out of the output.
+    private let byteIDs: UnsafeMutablePointer<Int32>
+    /// The merges list, or `nil` for tiktoken's byte-rank rule.
+    let pairs: PairMap?
+    /// Longest byte string in `whole` (longer pieces skip the look-up).
+    let maxWholeLength: Int
+
+    /// Pieces up to this many bytes merge with a linear scan over small
+    /// arrays; longer ones use a heap so that a pathological piece (a
+    /// megabyte of letters without a space) costs O(n log n), not O(n²).
+    static let smallPieceLimit = 96
+
+    /// - Parameters:
+    ///   - store: every token's bytes.
+    ///   - ordinaryIDs: ids that may result from encoding text (not specials).
+    ///   - byteIDs: the token of each of the 256 bytes.
+    ///   - pairs: the merges list, or `nil` for tiktoken ranks.
+    ///   - verifyWhole: enter an ordinary token into the whole-piece map only
+    ///     if merging its bytes yields exactly that token (needed for merges
+    ///     lists, where the map is a shortcut and must not change results).
+    init(store: TokenStore, ordinaryIDs: [Int32], byteIDs: [Int32], pairs: PairMap?, verifyWhole: Bool) {
+        precondition(byteIDs.count == 256)
+        // A missing byte (-1) can never merge: no pair in `pairs` has it, and
+        // in tiktoken mode every byte is a token (checked by the caller).
+        self.store = store
+        self.pairs = pairs
+        self.byteIDs = .allocate(capacity: 256)
+        self.byteIDs.initialize(from: byteIDs, count: 256)
+        // Filled after `self` is complete when verifying, since verifying runs the merges.
+        whole = ByteStringMap(capacityFor: ordinaryIDs.count, store: store)
+        var longest = 0
+        if !verifyWhole {
+            for id in ordinaryIDs where whole.insert(id) {
+                longest = max(longest, store.pointer(of: id).1)
+            }
+        }
+        maxWholeLength = verifyWhole ? store.maxLength : longest
+        if verifyWhole {
+            var sink = ArraySink()
+            for id in ordinaryIDs {
+                let (p, n) = store.pointer(of: id)
+                guard n > 1 else {
+                    if n == 1, byteIDs[Int(p[0])] == id { whole.insert(id) }
+                    continue
+                }
+                sink.ids.removeAll(keepingCapacity: true)
+                merge(p, n, into: &sink)
+                if sink.ids.count == 1, sink.ids[0] == id { whole.insert(id) }
+            }
+        }
+    }
+
+    deinit { byteIDs.deallocate() }
+
+    /// Appends the tokens of the piece `p[0 ..< n]` (n ≥ 1) to `sink`.
+    @inline(__always)
+    func encode<S: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, into sink: inout S) {
+        if n == 1 {
+            let id = byteIDs[Int(p[0])]
+            if id >= 0 { sink.append(id) }
+            return
+        }
+        if n <= maxWholeLength {
+            let id = whole.find(p, n)
+            if id >= 0 {
+                sink.append(id)
+                return
+            }
+        }
+        merge(p, n, into: &sink)
+    }
+
+    /// Runs the merges on `p[0 ..< n]` (n ≥ 2).
+    func merge<S: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, into sink: inout S) {
+        if n <= BytePairModel.smallPieceLimit {
+            mergeSmall(p, n, into: &sink)
+        } else {
+            mergeLarge(p, n, into: &sink)
+        }
+    }
+
+    /// The merge of the parts `[leftStart, rightStart)` (id `left`) and
+    /// `[rightStart, end)` (id `right`): `rank << 32 | merged id`, or
+    /// `PairMap.none`.
+    @inline(__always)
+    private func rank(_ p: UnsafePointer<UInt8>, _ leftStart: Int, _ end: Int, _ left: Int32, _ right: Int32) -> UInt64 {
+        if let pairs { return pairs.find(left, right) }
+        let length = end - leftStart
+        guard length <= maxWholeLength else { return PairMap.none }
+        let id = whole.find(p + leftStart, length)
+        guard id >= 0 else { return PairMap.none }
+        return UInt64(UInt32(id)) << 32 | UInt64(UInt32(id))
+    }
+
+    /// Linear-scan merging for short pieces: parts live in four small arrays
+    /// (start offset, id, rank and result of the merge with the next part).
+    private func mergeSmall<S: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, into sink: inout S) {
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 4 * (n + 1)) { buffer in
+            let start = buffer.baseAddress!
+            let ids = start + (n + 1)
+            let ranks = ids + (n + 1)
+            let merged = ranks + (n + 1)
+            for i in 0 ..< n {
+                start[i] = Int32(i)
+                ids[i] = byteIDs[Int(p[i])]
+            }
+            start[n] = Int32(n)
+            @inline(__always) func update(_ i: Int, _ m: Int) {
+                if i + 1 < m {
+                    let r = rank(p, Int(start[i]), Int(start[i + 2]), ids[i], ids[i + 1])
+                    ranks[i] = r == PairMap.none ? Int32.max : Int32(truncatingIfNeeded: r >> 32)
+                    merged[i] = Int32(truncatingIfNeeded: r)
+                } else {
+                    ranks[i] = Int32.max
+                }
+            }
+            var m = n
+            for i in 0 ..< m { update(i, m) }
+            while m > 1 {
+                var best = Int32.max
+                var at = -1
+                for i in 0 ..< m - 1 where ranks[i] < best {
+                    best = ranks[i]
+                    at = i
+                }
+                if at < 0 { break }
+                ids[at] = merged[at]
+                // Remove part at + 1.
+                let tail = m - (at + 2)
+                if tail > 0 {
+                    (ids + at + 1).update(from: ids + at + 2, count: tail)
+                    (ranks + at + 1).update(from: ranks + at + 2, count: tail)
+                    (merged + at + 1).update(from: merged + at + 2, count: tail)
+                }
+                (start + at + 1).update(from: start + at + 2, count: tail + 1)
+                m -= 1
+                update(at, m)
+                if at > 0 { update(at - 1, m) }
+            }
+            for i in 0 ..< m where ids[i] >= 0 { sink.append(ids[i]) }
+        }
+    }
+
+    /// Heap-ordered merging for long pieces: parts form a linked list over
+    /// byte positions, candidate merges sit in a min-heap keyed by
+    /// `rank << 32 | position` (so ties go to the leftmost), and entries made
+    /// stale by an earlier merge are skipped when popped.
+    private func mergeLarge<S: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, into sink: inout S) {
+        let ids = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+        let next = UnsafeMutablePointer<Int>.allocate(capacity: n)
+        let prev = UnsafeMutablePointer<Int>.allocate(capacity: n)
+        let pending = UnsafeMutablePointer<UInt64>.allocate(capacity: n)  // current merge of part i with its next
+        var heap = MinHeap(capacity: 3 * n + 1)
+        defer {
+            ids.deallocate()
+            next.deallocate()
+            prev.deallocate()
+            pending.deallocate()
+            heap.deallocate()
+        }
+        for i in 0 ..< n {
+            ids[i] = byteIDs[Int(p[i])]
+            next[i] = i + 1
+            prev[i] = i - 1
+        }
+        @inline(__always) func update(_ i: Int) {
+            let j = next[i]
+            guard j < n else {
+                pending[i] = PairMap.none
+                return
+            }
+            let r = rank(p, i, next[j], ids[i], ids[j])
+            pending[i] = r
+            if r != PairMap.none { heap.push((r >> 32) << 32 | UInt64(i)) }
+        }
+        for i in 0 ..< n { update(i) }
+        while let top = heap.pop() {
+            let i = Int(top & 0xFFFF_FFFF)
+            // Stale if part i has since merged (or died): its pending rank changed.
+            guard pending[i] != PairMap.none, pending[i] >> 32 == top >> 32 else { continue }
+            let j = next[i]
+            ids[i] = Int32(truncatingIfNeeded: pending[i])
+            pending[j] = PairMap.none
+            next[i] = next[j]
+            if next[j] < n { prev[next[j]] = i }
+            update(i)
+            if prev[i] >= 0 { update(prev[i]) }
+        }
+        var i = 0
+        while i < n {
+            if ids[i] >= 0 { sink.append(ids[i]) }
+            i = next[i]
+        }
+    }
+}
+
+/// A binary min-heap of `UInt64` with a fixed capacity.
+struct MinHeap {
+    private let items: UnsafeMutablePointer<UInt64>
+    private var count = 0
+
+    init(capacity: Int) { items = .allocate(capacity: capacity) }
+
+    func deallocate() { items.deallocate() }
+
+    mutating func push(_ value: UInt64) {
+        var i = count
+        count += 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard items[parent] > value else { break }
+            items[i] = items[parent]
+            i = parent
+        }
+        items[i] = value
+    }
+
+    mutating func pop() -> UInt64? {
+        guard count > 0 else { return nil }
+        let top = items[0]
+        count -= 1
+        let last = items[count]
+        var i = 0
+        while true {
+            let left = 2 * i + 1
+            guard left < count else { break }
+            let child = left + 1 < count && items[left + 1] < items[left] ? left + 1 : left
+            guard items[child] < last else { break }
+            items[i] = items[child]
+            i = child
+        }
+        items[i] = last
+        return top
+    }
+}

@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The byte string of every token id, packed into one buffer.
+///
+/// Decoding appends these bytes; the encoder's hash tables compare against
+/// them instead of keeping their own copies of the keys.
+final class TokenStore: @unchecked Sendable {
+    /// Number of ids (`0 ..< count`).
+    let count: Int
+    private let bytes: UnsafeMutablePointer<UInt8>
+    /// `count + 1` offsets into `bytes`.
+    private let offsets: UnsafeMutablePointer<Int>
+    /// Length of the longest token.
+    let maxLength: Int
+
+    init(_ tokens: [[UInt8]]) {
+        count = tokens.count
+        let total = tokens.reduce(0) { $0 + $1.count }
+        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(total, 1))
+        let offsets = UnsafeMutablePointer<Int>.allocate(capacity: count + 1)
+        var at = 0
+        var longest = 0
+        for (id, token) in tokens.enumerated() {
+            offsets[id] = at
+            token.withUnsafeBufferPointer { src in
+                if let s = src.baseAddress { (bytes + at).update(from: s, count: src.count) }
+            }
+            at += token.count
+            longest = max(longest, token.count)
+        }
+        offsets[count] = at
+        self.bytes = bytes
+        self.offsets = offsets
+        maxLength = longest
+    }
+
+    deinit {
+        bytes.deallocate()
+        offsets.deallocate()
+    }
+
+    /// The bytes of `id` (which must be in range) as pointer and length.
+    @inline(__always)
+    func pointer(of id: Int32) -> (UnsafePointer<UInt8>, Int) {
+        let start = offsets[Int(id)]
+        return (UnsafePointer(bytes + start), offsets[Int(id) + 1] - start)
+    }
+
+    /// The bytes of `id` (which must be in range).
+    func bytes(of id: Int32) -> [UInt8] {
+        let (p, n) = pointer(of: id)
+        return Array(UnsafeBufferPointer(start: p, count: n))
+    }
+
+    /// Appends the bytes of `id` (which must be in range) to `out`.
+    @inline(__always)
+    func append(_ id: Int32, to out: inout [UInt8]) {
+        let (p, n) = pointer(of: id)
+        out.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+    }
+
+    /// Whether the bytes of `id` are exactly `p[0 ..< n]`.
+    @inline(__always)
+    func equals(_ id: Int32, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let start = offsets[Int(id)]
+        guard offsets[Int(id) + 1] - start == n else { return false }
+        return memcmp(bytes + start, p, n) == 0
+    }
+}

@@ -1,0 +1,28 @@
+// The benchmark entry that scripts/bench-tokenizers builds in release mode
+// (in a scratch package beside the sources): times Lontar's Llama 3
+// tokenizer on the corpus and prints one JSON object per configuration.
+//
+// Usage: bench CORPUS_PREFIX TOKENIZER_MODEL [REPEATS]
+import Foundation
+import LontarTokenizers
+
+let args = CommandLine.arguments
+guard args.count >= 3 else {
+    FileHandle.standardError.write("usage: bench CORPUS_PREFIX TOKENIZER_MODEL [REPEATS]\n".data(using: .utf8)!)
+    exit(2)
+}
+do {
+    let loadStart = ContinuousClock.now
+    let tokenizer = try TiktokenTokenizer.llama3(contentsOf: URL(fileURLWithPath: args[2]))
+    let loadTime = ContinuousClock.now - loadStart
+    print("{\"load_seconds\":\(Double(loadTime.components.attoseconds) * 1e-18 + Double(loadTime.components.seconds))}")
+    let corpus = try TokenizerBenchmark.loadCorpus(text: URL(fileURLWithPath: args[1] + ".txt"),
+                                                   offsets: URL(fileURLWithPath: args[1] + ".offsets"))
+    let repeats = args.count > 3 ? Int(args[3]) ?? 3 : 3
+    for m in try TokenizerBenchmark.measure(tokenizer, bytes: corpus.bytes, offsets: corpus.offsets, repeats: repeats) {
+        print(m.json)
+    }
+} catch {
+    FileHandle.standardError.write("bench: \(error)\n".data(using: .utf8)!)
+    exit(1)
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Times the peers on the benchmark corpus: tiktoken (Llama 3 ranks and
+pattern, encode_ordinary per document, 1 thread; encode_ordinary_batch on 2
+threads) and HF `tokenizers` (tokenizer.json; encode per document on a prefix
+of the corpus, since it is ~10x slower; encode_batch on 2 threads).
+Prints one JSON object per line, like Lontar's harness.
+
+Usage: bench-tokenizers-peers.py CORPUS_PREFIX MODELS_DIR [--repeats 3] [--hf-megabytes 10]
+"""
+import argparse
+import json
+import os
+import statistics
+import time
+
+
+def load(prefix):
+    with open(prefix + ".txt", "rb") as f:
+        data = f.read()
+    with open(prefix + ".offsets") as f:
+        offsets = [int(x) for x in f.read().split()]
+    return [data[offsets[i]:offsets[i + 1]].decode("utf-8") for i in range(len(offsets) - 1)]
+
+
+def timed(fn, repeats):
+    fn()  # warm-up
+    times, tokens = [], 0
+    for _ in range(repeats):
+        start = time.perf_counter()
+        tokens = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), tokens
+
+
+def report(peer, mode, threads, nbytes, seconds, tokens):
+    print(json.dumps({"peer": peer, "mode": mode, "threads": threads, "bytes": nbytes, "tokens": tokens,
+                      "seconds": round(seconds, 6), "MB_per_s": round(nbytes / 1e6 / seconds, 3)}), flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("corpus")
+    ap.add_argument("models")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--hf-megabytes", type=float, default=10.0)
+    args = ap.parse_args()
+    os.environ.setdefault("RAYON_NUM_THREADS", "2")
+
+    import tiktoken
+    from tiktoken.load import load_tiktoken_bpe
+    from tokenizers import Tokenizer
+
+    docs = load(args.corpus)
+    nbytes = sum(len(d.encode("utf-8")) for d in docs)
+    hf = Tokenizer.from_file(os.path.join(args.models, "llama3/tokenizer.json"))
+    pattern = json.loads(hf.to_str())["pre_tokenizer"]["pretokenizers"][0]["pattern"]["Regex"]
+    ranks = load_tiktoken_bpe(os.path.join(args.models, "llama3/tokenizer.model"))
+    enc = tiktoken.Encoding("llama3", pat_str=pattern, mergeable_ranks=ranks, special_tokens={})
+
+    s, n = timed(lambda: sum(len(enc.encode_ordinary(d)) for d in docs), args.repeats)
+    report("tiktoken", "encode", 1, nbytes, s, n)
+    s, n = timed(lambda: sum(len(x) for x in enc.encode_ordinary_batch(docs, num_threads=2)), args.repeats)
+    report("tiktoken", "encode", 2, nbytes, s, n)
+
+    prefix, size = [], 0
+    for d in docs:
+        if size >= args.hf_megabytes * 1e6:
+            break
+        prefix.append(d)
+        size += len(d.encode("utf-8"))
+    s, n = timed(lambda: sum(len(hf.encode(d, add_special_tokens=False).ids) for d in prefix), 1)
+    report("hf-tokenizers", "encode", 1, size, s, n)
+    s, n = timed(lambda: sum(len(e.ids) for e in hf.encode_batch(prefix, add_special_tokens=False)), 1)
+    report("hf-tokenizers", "encode", 2, size, s, n)
+
+
+if __name__ == "__main__":
+    main()
