@@ -74,7 +74,7 @@ enum CSVReader {
             if wave.isEmpty { break }
             let cap = options.limit.map { $0 - rows }
             let blocks = wave
-            let results = try parallelMap(count: blocks.count, threads: options.threads) { i in
+            let results = try Parallel.map(Array(blocks.indices)) { i in
                 blocks[i].bytes.withUnsafeBufferPointer { buf in
                     CSVBlockParser(config: config).parse(UnsafeBufferPointer(rebasing: buf[0 ..< blocks[i].count]),
                                                           start: blocks[i].index == 0 ? bodyStart : 0, rowCap: cap)

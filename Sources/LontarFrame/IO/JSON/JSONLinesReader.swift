@@ -39,7 +39,7 @@ enum JSONLinesReader {
             if wave.isEmpty { break }
             let cap = options.limit.map { $0 - merged.rows }
             let blocks = wave
-            let results = try parallelMap(count: blocks.count, threads: options.threads) { i in
+            let results = try Parallel.map(Array(blocks.indices)) { i in
                 let parser = JSONBlockParser(selection: selection, policy: options.onError,
                                              maxIssues: options.maxReportedIssues)
                 return blocks[i].bytes.withUnsafeBufferPointer {
