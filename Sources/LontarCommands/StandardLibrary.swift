@@ -11,6 +11,7 @@ public enum StandardLibrary {
         let registry = CommandRegistry()
         CoreCommands.register(in: registry)
         PlotCommands.register(in: registry)
+        FrameCommands.register(in: registry)
         return registry
     }
 
