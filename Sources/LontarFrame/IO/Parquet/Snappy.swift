@@ -1,0 +1,125 @@
+/// A decompressor for Snappy's raw format (the block format Parquet uses;
+/// not the framed stream format).
+///
+/// A block is the uncompressed length as a varint, then elements: a tag byte
+/// whose low two bits say what follows. `00`: a literal of `(tag >> 2) + 1`
+/// bytes (tag values 60–63 mean the length − 1 follows in 1–4 little-endian
+/// bytes). `01`: a copy of `4 + ((tag >> 2) & 7)` bytes from an 11-bit offset
+/// (the top three bits in the tag, eight more in the next byte). `10` and
+/// `11`: a copy of `(tag >> 2) + 1` bytes from a 2- or 4-byte little-endian
+/// offset. A copy reads from the output already written, `offset` bytes back,
+/// and may overlap what it writes (offset 1 repeats a byte).
+enum Snappy {
+    struct Failure: Error {
+        var message: String
+    }
+
+    /// The uncompressed length a block declares.
+    static func uncompressedLength(_ input: UnsafeBufferPointer<UInt8>) throws(Failure) -> Int {
+        var pos = 0
+        return try readLength(input, &pos)
+    }
+
+    private static func readLength(_ input: UnsafeBufferPointer<UInt8>, _ pos: inout Int) throws(Failure) -> Int {
+        var result = 0
+        var shift = 0
+        while true {
+            guard pos < input.count else { throw Failure(message: "snappy block ends inside its length") }
+            let b = input[pos]
+            pos += 1
+            result |= Int(b & 0x7F) << shift
+            if b & 0x80 == 0 { break }
+            shift += 7
+            if shift > 28 { throw Failure(message: "snappy length longer than 32 bits") }
+        }
+        return result
+    }
+
+    /// Decompresses `input`, which must decode to exactly `expectedLength` bytes.
+    static func decompress(_ input: UnsafeBufferPointer<UInt8>, expectedLength: Int) throws(Failure) -> [UInt8] {
+        var pos = 0
+        let length = try readLength(input, &pos)
+        guard length == expectedLength else {
+            throw Failure(message: "snappy block holds \(length) bytes, the page header says \(expectedLength)")
+        }
+        var failure: Failure?
+        let output = [UInt8](unsafeUninitializedCapacity: length) { out, initialized in
+            do throws(Failure) {
+                initialized = try decode(input, from: pos, into: out)
+            } catch {
+                failure = error
+                initialized = 0
+            }
+        }
+        if let failure { throw failure }
+        guard output.count == length else {
+            throw Failure(message: "snappy block decoded to \(output.count) bytes, it declares \(length)")
+        }
+        return output
+    }
+
+    private static func decode(_ input: UnsafeBufferPointer<UInt8>, from start: Int,
+                               into out: UnsafeMutableBufferPointer<UInt8>) throws(Failure) -> Int {
+        guard let src = input.baseAddress else { return 0 }
+        guard let dst = out.baseAddress else {
+            if start == input.count { return 0 }
+            throw Failure(message: "snappy data after an empty block")
+        }
+        let n = input.count
+        let cap = out.count
+        var ip = start
+        var op = 0
+        while ip < n {
+            let tag = src[ip]
+            ip += 1
+            if tag & 3 == 0 {
+                var len = Int(tag >> 2) + 1
+                if len > 60 {
+                    let extra = len - 60
+                    guard n - ip >= extra else { throw Failure(message: "snappy literal length is cut off") }
+                    var v = 0
+                    for k in 0 ..< extra { v |= Int(src[ip + k]) << (8 * k) }
+                    ip += extra
+                    len = v + 1
+                }
+                guard len <= n - ip else { throw Failure(message: "snappy literal runs past the input") }
+                guard len <= cap - op else { throw Failure(message: "snappy literal runs past the declared length") }
+                (dst + op).update(from: src + ip, count: len)
+                ip += len
+                op += len
+                continue
+            }
+            var len: Int
+            var offset: Int
+            switch tag & 3 {
+            case 1:
+                guard ip < n else { throw Failure(message: "snappy copy is cut off") }
+                len = 4 + Int((tag >> 2) & 7)
+                offset = Int(tag >> 5) << 8 | Int(src[ip])
+                ip += 1
+            case 2:
+                guard n - ip >= 2 else { throw Failure(message: "snappy copy is cut off") }
+                len = Int(tag >> 2) + 1
+                offset = Int(src[ip]) | Int(src[ip + 1]) << 8
+                ip += 2
+            default:
+                guard n - ip >= 4 else { throw Failure(message: "snappy copy is cut off") }
+                len = Int(tag >> 2) + 1
+                offset = Int(src[ip]) | Int(src[ip + 1]) << 8 | Int(src[ip + 2]) << 16 | Int(src[ip + 3]) << 24
+                ip += 4
+            }
+            guard offset > 0 && offset <= op else {
+                throw Failure(message: "snappy copy offset \(offset) points before the start of the output")
+            }
+            guard len <= cap - op else { throw Failure(message: "snappy copy runs past the declared length") }
+            if offset >= len {
+                (dst + op).update(from: dst + op - offset, count: len)
+            } else {
+                // Overlapping: each byte may be one this copy just wrote.
+                for k in 0 ..< len { dst[op + k] = dst[op + k - offset] }
+            }
+            op += len
+        }
+        return op
+    }
+}
