@@ -2,13 +2,13 @@
 // (in a scratch package beside the sources): times Lontar's Llama 3
 // tokenizer on the corpus and prints one JSON object per configuration.
 //
-// Usage: bench CORPUS_PREFIX TOKENIZER_MODEL [REPEATS]
+// Usage: bench CORPUS_PREFIX TOKENIZER_MODEL [REPEATS [THREADS...]]
 import Foundation
 import LontarTokenizers
 
 let args = CommandLine.arguments
 guard args.count >= 3 else {
-    FileHandle.standardError.write("usage: bench CORPUS_PREFIX TOKENIZER_MODEL [REPEATS]\n".data(using: .utf8)!)
+    FileHandle.standardError.write("usage: bench CORPUS_PREFIX TOKENIZER_MODEL [REPEATS [THREADS...]]\n".data(using: .utf8)!)
     exit(2)
 }
 do {
@@ -19,7 +19,9 @@ do {
     let corpus = try TokenizerBenchmark.loadCorpus(text: URL(fileURLWithPath: args[1] + ".txt"),
                                                    offsets: URL(fileURLWithPath: args[1] + ".offsets"))
     let repeats = args.count > 3 ? Int(args[3]) ?? 3 : 3
-    for m in try TokenizerBenchmark.measure(tokenizer, bytes: corpus.bytes, offsets: corpus.offsets, repeats: repeats) {
+    let threads = args.count > 4 ? args[4...].compactMap { Int($0) } : [1, 2]
+    for m in try TokenizerBenchmark.measure(tokenizer, bytes: corpus.bytes, offsets: corpus.offsets,
+                                            threads: threads, repeats: repeats) {
         print(m.json)
     }
 } catch {

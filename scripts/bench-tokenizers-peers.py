@@ -23,18 +23,22 @@ def load(prefix):
 
 
 def timed(fn, repeats):
-    fn()  # warm-up
-    times, tokens = [], 0
+    """Median wall and process CPU seconds over `repeats` runs after a warm-up."""
+    fn()
+    times, cpu, tokens = [], [], 0
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         tokens = fn()
         times.append(time.perf_counter() - start)
-    return statistics.median(times), tokens
+        cpu.append(time.process_time() - cpu_start)
+    return (statistics.median(times), statistics.median(cpu)), tokens
 
 
 def report(peer, mode, threads, nbytes, seconds, tokens):
+    wall, cpu = seconds
     print(json.dumps({"peer": peer, "mode": mode, "threads": threads, "bytes": nbytes, "tokens": tokens,
-                      "seconds": round(seconds, 6), "MB_per_s": round(nbytes / 1e6 / seconds, 3)}), flush=True)
+                      "seconds": round(wall, 6), "MB_per_s": round(nbytes / 1e6 / wall, 3),
+                      "cpu_seconds": round(cpu, 6), "MB_per_cpu_s": round(nbytes / 1e6 / cpu, 3)}), flush=True)
 
 
 def main():

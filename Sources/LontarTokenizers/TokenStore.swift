@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The byte string of every token id, packed into one buffer.
 ///
 /// Decoding appends these bytes; the encoder's hash tables compare against
@@ -68,6 +62,33 @@ final class TokenStore: @unchecked Sendable {
     func equals(_ id: Int32, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         let start = offsets[Int(id)]
         guard offsets[Int(id) + 1] - start == n else { return false }
-        return memcmp(bytes + start, p, n) == 0
+        return bytesEqual(bytes + start, p, n)
     }
+}
+
+/// Whether `a[0 ..< n]` and `b[0 ..< n]` are equal. Inlined word compares
+/// instead of a `memcmp` call: keys here are a few bytes long, where the
+/// call itself would cost more than the comparison. Never reads outside
+/// the `n` bytes (short tails use overlapping loads).
+@inline(__always)
+func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    let ra = UnsafeRawPointer(a)
+    let rb = UnsafeRawPointer(b)
+    if n >= 8 {
+        var i = 0
+        while i + 8 <= n {
+            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                return false
+            }
+            i += 8
+        }
+        return i == n
+            || ra.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == rb.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+    }
+    if n >= 4 {
+        return ra.loadUnaligned(fromByteOffset: 0, as: UInt32.self) == rb.loadUnaligned(fromByteOffset: 0, as: UInt32.self)
+            && ra.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == rb.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+    }
+    if n == 0 { return true }
+    return a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1]
 }

@@ -13,13 +13,18 @@ public enum TokenizerBenchmark {
         public var tokens: Int
         /// Median wall time over the repeats.
         public var seconds: Double
+        /// Median CPU time of the process (all threads) over the repeats: on a
+        /// busy machine, single-thread CPU time is steadier than wall time.
+        public var cpuSeconds: Double
 
         public var megabytesPerSecond: Double { Double(bytes) / 1e6 / seconds }
+        public var megabytesPerCPUSecond: Double { Double(bytes) / 1e6 / cpuSeconds }
 
         /// A JSON object on one line (stable keys, for scripts).
         public var json: String {
             "{\"mode\":\"\(mode)\",\"threads\":\(threads),\"bytes\":\(bytes),\"tokens\":\(tokens),"
-                + String(format: "\"seconds\":%.6f,\"MB_per_s\":%.3f}", seconds, megabytesPerSecond)
+                + String(format: "\"seconds\":%.6f,\"MB_per_s\":%.3f,\"cpu_seconds\":%.6f,\"MB_per_cpu_s\":%.3f}",
+                         seconds, megabytesPerSecond, cpuSeconds, megabytesPerCPUSecond)
         }
     }
 
@@ -54,7 +59,9 @@ public enum TokenizerBenchmark {
             for mode in ["count", "encode"] {
                 var tokens = 0
                 var times: [Double] = []
+                var cpuTimes: [Double] = []
                 for run in 0 ... max(1, repeats) {
+                    let cpuStart = processCPUSeconds()
                     let start = ContinuousClock.now
                     if mode == "count" {
                         tokens = try tokenizer.countTokens(utf8: bytes, offsets: offsets, threads: t).reduce(0, +)
@@ -64,13 +71,22 @@ public enum TokenizerBenchmark {
                     let elapsed = ContinuousClock.now - start
                     if run > 0 {
                         times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                        cpuTimes.append(processCPUSeconds() - cpuStart)
                     }
                 }
                 times.sort()
+                cpuTimes.sort()
                 results.append(Measurement(mode: mode, threads: t, bytes: total, tokens: tokens,
-                                           seconds: times[times.count / 2]))
+                                           seconds: times[times.count / 2], cpuSeconds: cpuTimes[cpuTimes.count / 2]))
             }
         }
         return results
+    }
+
+    /// CPU time used by this process so far, all threads together.
+    static func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 }
