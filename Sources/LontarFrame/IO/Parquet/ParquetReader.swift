@@ -91,7 +91,7 @@ enum ParquetReader {
         }
 
         let work = tasks
-        let pieces = try parallelMap(count: work.count, threads: options.threads) { i -> ParquetPiece in
+        let pieces = try Parallel.map(Array(work.indices)) { i -> ParquetPiece in
             let t = work[i]
             let bytes = try file.readBytes(at: t.start, count: t.length)
             do throws(ParquetDecodeError) {
