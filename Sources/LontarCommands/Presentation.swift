@@ -6,7 +6,7 @@ import LontarRender
 /// The notebook and the REPL share this, so a cell looks the same in both.
 public enum Presentation {
     /// Rows of a frame shown when a frame is the value of a statement.
-    public static let defaultRowLimit = 10
+    public static let defaultRowLimit = 20
     /// Longest cell before it is cut with an ellipsis.
     public static let maxCellWidth = 48
 
