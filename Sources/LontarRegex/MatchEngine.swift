@@ -28,6 +28,8 @@ final class MatchEngine {
     }
     private lazy var wholeDFA: LazyDFA? = LazyDFA(program: wholeProgram, direction: .forward, cut: true)
     var slots: [Int]
+    /// For tests: skip the shortcuts and DFAs and use only the Pike VM.
+    var pikeOnly = false
 
     /// A valid address for empty inputs (whose buffers may have none);
     /// nothing is ever read through it.
@@ -54,9 +56,10 @@ final class MatchEngine {
         let end = text.count
         if from > end { return nil }
         let p = base(text)
+        let anchored = program.anchoredAtTextStart
+        if pikeOnly { return pikeFind(text, from: from, anchored: anchored) }
         if let shortcut { return shortcut.find(p, from: from, end: end) }
         var start = from
-        let anchored = program.anchoredAtTextStart
         if anchored && from > 0 { return nil }
         if !anchored, let prefilter {
             guard let candidate = prefilter.next(p, from: from, end: end) else { return nil }
@@ -109,9 +112,10 @@ final class MatchEngine {
     func contains(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         let end = text.count
         let p = base(text)
+        let anchored = program.anchoredAtTextStart
+        if pikeOnly { return pike.search(text, from: 0, anchored: anchored, slots: &slots) }
         if let shortcut { return shortcut.find(p, from: 0, end: end) != nil }
         var start = 0
-        let anchored = program.anchoredAtTextStart
         if !anchored, let prefilter {
             guard let candidate = prefilter.next(p, from: 0, end: end) else { return false }
             start = candidate
@@ -128,7 +132,7 @@ final class MatchEngine {
     /// Java's `matches()`: whether the pattern matches the whole input.
     func matchesWhole(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         let end = text.count
-        if let dfa = wholeDFA {
+        if !pikeOnly, let dfa = wholeDFA {
             let e = dfa.scanForward(base(text), from: 0, end: end, startPC: wholeProgram.start,
                                     earliest: true, prefilter: nil)
             if e != LazyDFA.gaveUp { return e == end }

@@ -302,14 +302,16 @@ struct PatternParser {
         fail("possessive quantifiers (*+, ++, ?+, {n,m}+) are not supported", at: index)
     }
 
-    /// Builds a repetition. A capturing group that always matches empty and
+    /// Builds a repetition. `{0,1}` is `?` (Java makes both a two-way
+    /// branch). Otherwise a capturing group that always matches empty and
     /// has no alternation or variable quantifier is repeated by Java's
     /// `GroupCurly`, which restores the group's capture after an optional
     /// zero-length round and never takes a lazy one; that is modelled here
     /// by keeping only the mandatory rounds plus, when greedy, one optional
     /// round that does not record the group itself.
     private func repeated(_ node: RegexNode, _ min: Int, _ max: Int?, greedy: Bool) -> RegexNode {
-        if case .group(let body, let capture?) = node, body.isDeterministic, body.isZeroWidth,
+        let isOptional = min == 0 && max == 1
+        if !isOptional, case .group(let body, let capture?) = node, body.isDeterministic, body.isZeroWidth,
            max.map({ $0 > min }) ?? true {
             let mandatory = RegexNode.repetition(node, min: min, max: min, greedy: true)
             guard greedy else { return mandatory }
@@ -468,7 +470,8 @@ struct PatternParser {
                             right = right.map { $0.union(nested) } ?? nested
                         } else {
                             unread()
-                            right = try characterClass(consume: false)
+                            let nested = try characterClass(consume: false)
+                            right = right.map { $0.union(nested) } ?? nested
                         }
                         c = peek()
                     }
