@@ -3,9 +3,10 @@ import Testing
 import LontarFrame
 import LontarTestSupport
 
-/// Lontar's Parquet reader against DuckDB and Spark: the peers write files (both
-/// compressions Lontar reads, format V1 and V2 pages, several row groups) and
-/// says what is in them; Lontar must read exactly that.
+/// Lontar's Parquet reader against DuckDB and Spark: the peers write files
+/// (both compressions Lontar reads, every encoding they use, data pages v1
+/// and v2, several row groups) and say what is in them; Lontar must read
+/// exactly that.
 @Suite("Parquet reader against DuckDB and Spark")
 struct IOParquetTests {
     static let duckdbUsable = TestSupport.peersRequired || TestSupport.peerAvailable(["duckdb"])

@@ -233,6 +233,6 @@ struct ParquetColumnReader {
     }
 
     private func unsupportedEncoding(_ raw: Int32, _ what: String) -> ParquetDecodeError {
-        ParquetDecodeError(message: "unsupported: \(ParquetEncoding.name(raw)) encoding of \(what)")
+        ParquetDecodeError(message: "unsupported: \(what) encoded with \(ParquetEncoding.name(raw))")
     }
 }

@@ -50,7 +50,7 @@ enum ParquetEncoding: Int32 {
         case .deltaByteArray: "DELTA_BYTE_ARRAY"
         case .rleDictionary: "RLE_DICTIONARY"
         case .byteStreamSplit: "BYTE_STREAM_SPLIT"
-        case nil: "encoding #\(raw)"
+        case nil: "unknown encoding #\(raw)"
         }
     }
 }
