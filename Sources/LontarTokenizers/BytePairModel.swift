@@ -27,6 +27,8 @@ final class BytePairModel: @unchecked Sendable {
     let pairs: PairMap?
     /// Longest byte string in `whole` (longer pieces skip the look-up).
     let maxWholeLength: Int
+    /// Identifies this model's per-thread merge caches.
+    let serial = UInt64.random(in: 1 ... UInt64.max)
 
     /// Pieces up to this many bytes merge with a linear scan over small
     /// arrays; longer ones use a heap so that a pathological piece (a
@@ -76,29 +78,50 @@ final class BytePairModel: @unchecked Sendable {
     deinit { byteIDs.deallocate() }
 
     /// Appends the tokens of the piece `p[0 ..< n]` (n ≥ 1) to `sink`.
+    ///
+    /// - Parameter cache: this thread's merge cache for this model, fetched
+    ///   on the first piece that needs merging (so calls that never merge
+    ///   never touch thread-local storage).
     @inline(__always)
-    func encode<S: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, into sink: inout S) {
+    func encode<S: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, cache: inout MergeCache?, into sink: inout S) {
         if n == 1 {
             let id = byteIDs[Int(p[0])]
             if id >= 0 { sink.append(id) }
             return
         }
+        guard n <= MergeCache.maxLongKey else {
+            merge(p, n, into: &sink)
+            return
+        }
+        let hash = hashBytes(p, n)
         if n <= maxWholeLength {
-            let id = whole.find(p, n)
+            let id = whole.find(p, n, hash: hash)
             if id >= 0 {
                 sink.append(id)
                 return
             }
         }
-        merge(p, n, into: &sink)
+        let memo: MergeCache
+        if let cache {
+            memo = cache
+        } else {
+            memo = MergeCache.forCurrentThread(serial: serial)
+            cache = memo
+        }
+        if memo.emit(p, n, hash: hash, into: &sink) { return }
+        if n <= BytePairModel.smallPieceLimit {
+            mergeSmall(p, n, into: &sink, memo: memo, hash: hash)
+        } else {
+            mergeLarge(p, n, into: &sink, memo: memo, hash: hash)
+        }
     }
 
     /// Runs the merges on `p[0 ..< n]` (n ≥ 2).
     func merge<S: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, into sink: inout S) {
         if n <= BytePairModel.smallPieceLimit {
-            mergeSmall(p, n, into: &sink)
+            mergeSmall(p, n, into: &sink, memo: nil, hash: 0)
         } else {
-            mergeLarge(p, n, into: &sink)
+            mergeLarge(p, n, into: &sink, memo: nil, hash: 0)
         }
     }
 
@@ -117,7 +140,8 @@ final class BytePairModel: @unchecked Sendable {
 
     /// Linear-scan merging for short pieces: parts live in four small arrays
     /// (start offset, id, rank and result of the merge with the next part).
-    private func mergeSmall<S: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, into sink: inout S) {
+    private func mergeSmall<S: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, into sink: inout S,
+                                          memo: MergeCache?, hash: UInt64) {
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: 4 * (n + 1)) { buffer in
             let start = buffer.baseAddress!
             let ids = start + (n + 1)
@@ -160,7 +184,14 @@ final class BytePairModel: @unchecked Sendable {
                 update(at, m)
                 if at > 0 { update(at - 1, m) }
             }
-            for i in 0 ..< m where ids[i] >= 0 { sink.append(ids[i]) }
+            // Leave out bytes the vocabulary lacks (-1), then remember and emit.
+            var kept = 0
+            for i in 0 ..< m where ids[i] >= 0 {
+                ids[kept] = ids[i]
+                kept += 1
+            }
+            memo?.store(p, n, hash: hash, ids, kept)
+            for i in 0 ..< kept { sink.append(ids[i]) }
         }
     }
 
@@ -168,7 +199,8 @@ final class BytePairModel: @unchecked Sendable {
     /// byte positions, candidate merges sit in a min-heap keyed by
     /// `rank << 32 | position` (so ties go to the leftmost), and entries made
     /// stale by an earlier merge are skipped when popped.
-    private func mergeLarge<S: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, into sink: inout S) {
+    private func mergeLarge<S: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, into sink: inout S,
+                                          memo: MergeCache?, hash: UInt64) {
         let ids = UnsafeMutablePointer<Int32>.allocate(capacity: n)
         let next = UnsafeMutablePointer<Int>.allocate(capacity: n)
         let prev = UnsafeMutablePointer<Int>.allocate(capacity: n)
@@ -209,11 +241,19 @@ final class BytePairModel: @unchecked Sendable {
             update(i)
             if prev[i] >= 0 { update(prev[i]) }
         }
+        // Compact the surviving parts (leaving out bytes the vocabulary
+        // lacks), then remember and emit them.
+        var kept = 0
         var i = 0
         while i < n {
-            if ids[i] >= 0 { sink.append(ids[i]) }
+            if ids[i] >= 0 {
+                ids[kept] = ids[i]
+                kept += 1
+            }
             i = next[i]
         }
+        memo?.store(p, n, hash: hash, ids, kept)
+        for k in 0 ..< kept { sink.append(ids[k]) }
     }
 }
 
