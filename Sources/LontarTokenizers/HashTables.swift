@@ -114,7 +114,7 @@ final class PairMap: @unchecked Sendable {
 
     init(capacityFor count: Int) {
         var size = 16
-        while size < count * 2 { size <<= 1 }
+        while size < count + count / 2 { size <<= 1 }
         keys = .allocate(capacity: size)
         keys.initialize(repeating: PairMap.empty, count: size)
         values = .allocate(capacity: size)
