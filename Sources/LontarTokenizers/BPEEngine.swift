@@ -62,8 +62,9 @@ final class BPEEngine: @unchecked Sendable {
         let start = base + from
         var scanner = PieceScanner(kind: preTokenizer, base: start, count: to - from)
         var pieceStart = 0
+        var cache: MergeCache?
         while let end = scanner.next() {
-            model.encode(start + pieceStart, end - pieceStart, into: &sink)
+            model.encode(start + pieceStart, end - pieceStart, cache: &cache, into: &sink)
             pieceStart = end
         }
     }

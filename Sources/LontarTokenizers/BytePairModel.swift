@@ -11,8 +11,20 @@
 ///   `(left, right)` is the position of `"left right"` in the list.
 ///
 /// Both end in the same place for vocabularies built by BPE training, but not
-/// in general, so each tokenizer uses its own file's rule.
+/// in general, so each tokenizer uses its own file's rule. Either way the
+/// rule is compiled into one table from pairs of ids to (rank, merged id):
+/// for tiktoken ranks, every split of every token into two tokens, ranked by
+/// the whole token's rank (parts are always tokens, so these are exactly the
+/// concatenations tiktoken can find).
 final class BytePairModel: @unchecked Sendable {
+    /// How pairs are ranked, as given when loading.
+    enum MergeRule {
+        /// tiktoken: a pair ranks as the token its bytes join into.
+        case tokenRanks
+        /// A merges list, compiled into a pair table.
+        case mergeList(PairMap)
+    }
+
     /// The bytes of every id, ordinary and special.
     let store: TokenStore
     /// Byte strings encoded as a single token without running the merges:
@@ -23,41 +35,46 @@ final class BytePairModel: @unchecked Sendable {
     /// The token of each single byte; -1 for a byte the vocabulary lacks,
     /// which is left out of the output.
     private let byteIDs: UnsafeMutablePointer<Int32>
-    /// The merges list, or `nil` for tiktoken's byte-rank rule.
-    let pairs: PairMap?
+    /// (left id, right id) → (rank, merged id).
+    let pairs: PairMap
     /// Longest byte string in `whole` (longer pieces skip the look-up).
     let maxWholeLength: Int
+    /// Identifies this model's per-thread merge caches.
+    let serial = UInt64.random(in: 1 ... UInt64.max)
 
-    /// Pieces up to this many bytes merge with a linear scan over small
-    /// arrays; longer ones use a heap so that a pathological piece (a
+    /// Pieces up to this many bytes merge with a linear scan over a small
+    /// linked list; longer ones use a heap so that a pathological piece (a
     /// megabyte of letters without a space) costs O(n log n), not O(n²).
-    static let smallPieceLimit = 96
+    static let smallPieceLimit = 64
 
     /// - Parameters:
     ///   - store: every token's bytes.
     ///   - ordinaryIDs: ids that may result from encoding text (not specials).
-    ///   - byteIDs: the token of each of the 256 bytes.
-    ///   - pairs: the merges list, or `nil` for tiktoken ranks.
+    ///   - byteIDs: the token of each of the 256 bytes (-1 if none).
+    ///   - rule: tiktoken ranks, or a merges list.
     ///   - verifyWhole: enter an ordinary token into the whole-piece map only
     ///     if merging its bytes yields exactly that token (needed for merges
     ///     lists, where the map is a shortcut and must not change results).
-    init(store: TokenStore, ordinaryIDs: [Int32], byteIDs: [Int32], pairs: PairMap?, verifyWhole: Bool) {
+    init(store: TokenStore, ordinaryIDs: [Int32], byteIDs: [Int32], rule: MergeRule, verifyWhole: Bool) {
         precondition(byteIDs.count == 256)
-        // A missing byte (-1) can never merge: no pair in `pairs` has it, and
-        // in tiktoken mode every byte is a token (checked by the caller).
         self.store = store
-        self.pairs = pairs
         self.byteIDs = .allocate(capacity: 256)
         self.byteIDs.initialize(from: byteIDs, count: 256)
-        // Filled after `self` is complete when verifying, since verifying runs the merges.
-        whole = ByteStringMap(capacityFor: ordinaryIDs.count, store: store)
+        let whole = ByteStringMap(capacityFor: ordinaryIDs.count, store: store)
         var longest = 0
         if !verifyWhole {
             for id in ordinaryIDs where whole.insert(id) {
                 longest = max(longest, store.pointer(of: id).1)
             }
         }
+        self.whole = whole
         maxWholeLength = verifyWhole ? store.maxLength : longest
+        switch rule {
+        case .mergeList(let table):
+            pairs = table
+        case .tokenRanks:
+            pairs = BytePairModel.pairsFromRanks(store: store, whole: whole, ids: ordinaryIDs)
+        }
         if verifyWhole {
             var sink = ArraySink()
             for id in ordinaryIDs {
@@ -73,94 +90,141 @@ final class BytePairModel: @unchecked Sendable {
         }
     }
 
+    /// The pair table of tiktoken ranks: every way of cutting a token into two
+    /// tokens, ranked (and merging) as the whole token.
+    private static func pairsFromRanks(store: TokenStore, whole: ByteStringMap, ids: [Int32]) -> PairMap {
+        var found: [(left: Int32, right: Int32, id: Int32)] = []
+        for id in ids {
+            let (p, n) = store.pointer(of: id)
+            guard n > 1 else { continue }
+            for k in 1 ..< n {
+                let left = whole.find(p, k)
+                guard left >= 0 else { continue }
+                let right = whole.find(p + k, n - k)
+                if right >= 0 { found.append((left, right, id)) }
+            }
+        }
+        let table = PairMap(capacityFor: found.count)
+        for f in found { table.insert(left: f.left, right: f.right, rank: f.id, merged: f.id) }
+        return table
+    }
+
     deinit { byteIDs.deallocate() }
 
     /// Appends the tokens of the piece `p[0 ..< n]` (n ≥ 1) to `sink`.
+    ///
+    /// - Parameter cache: this thread's merge cache for this model, fetched
+    ///   on the first piece that needs merging (so calls that never merge
+    ///   never touch thread-local storage).
     @inline(__always)
-    func encode<S: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, into sink: inout S) {
+    func encode<S: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, cache: inout MergeCache?, into sink: inout S) {
         if n == 1 {
             let id = byteIDs[Int(p[0])]
             if id >= 0 { sink.append(id) }
             return
         }
+        guard n <= MergeCache.maxLongKey else {
+            merge(p, n, into: &sink)
+            return
+        }
+        let hash = hashBytes(p, n)
         if n <= maxWholeLength {
-            let id = whole.find(p, n)
+            let id = whole.find(p, n, hash: hash)
             if id >= 0 {
                 sink.append(id)
                 return
             }
         }
-        merge(p, n, into: &sink)
+        let memo: MergeCache
+        if let cache {
+            memo = cache
+        } else {
+            memo = MergeCache.forCurrentThread(serial: serial)
+            cache = memo
+        }
+        if memo.emit(p, n, hash: hash, into: &sink) { return }
+        if n <= BytePairModel.smallPieceLimit {
+            mergeSmall(p, n, into: &sink, memo: memo, hash: hash)
+        } else {
+            mergeLarge(p, n, into: &sink, memo: memo, hash: hash)
+        }
     }
 
     /// Runs the merges on `p[0 ..< n]` (n ≥ 2).
     func merge<S: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, into sink: inout S) {
         if n <= BytePairModel.smallPieceLimit {
-            mergeSmall(p, n, into: &sink)
+            mergeSmall(p, n, into: &sink, memo: nil, hash: 0)
         } else {
-            mergeLarge(p, n, into: &sink)
+            mergeLarge(p, n, into: &sink, memo: nil, hash: 0)
         }
     }
 
-    /// The merge of the parts `[leftStart, rightStart)` (id `left`) and
-    /// `[rightStart, end)` (id `right`): `rank << 32 | merged id`, or
-    /// `PairMap.none`.
-    @inline(__always)
-    private func rank(_ p: UnsafePointer<UInt8>, _ leftStart: Int, _ end: Int, _ left: Int32, _ right: Int32) -> UInt64 {
-        if let pairs { return pairs.find(left, right) }
-        let length = end - leftStart
-        guard length <= maxWholeLength else { return PairMap.none }
-        let id = whole.find(p + leftStart, length)
-        guard id >= 0 else { return PairMap.none }
-        return UInt64(UInt32(id)) << 32 | UInt64(UInt32(id))
-    }
-
-    /// Linear-scan merging for short pieces: parts live in four small arrays
-    /// (start offset, id, rank and result of the merge with the next part).
-    private func mergeSmall<S: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, into sink: inout S) {
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 4 * (n + 1)) { buffer in
-            let start = buffer.baseAddress!
-            let ids = start + (n + 1)
-            let ranks = ids + (n + 1)
-            let merged = ranks + (n + 1)
+    /// Linear-scan merging for short pieces. Parts form a linked list over
+    /// byte positions; each part holds its id and a key for merging with its
+    /// successor, `rank << 32 | position`, so the smallest key is the
+    /// lowest-ranked pair and, among equal ranks, the leftmost.
+    private func mergeSmall<S: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, into sink: inout S,
+                                          memo: MergeCache?, hash: UInt64) {
+        withUnsafeTemporaryAllocation(byteCount: n * 20, alignment: 8) { raw in
+            let base = raw.baseAddress!
+            let keys = base.bindMemory(to: UInt64.self, capacity: n)
+            let ids = (base + n * 8).bindMemory(to: Int32.self, capacity: 3 * n)
+            let next = ids + n
+            let merged = next + n
             for i in 0 ..< n {
-                start[i] = Int32(i)
                 ids[i] = byteIDs[Int(p[i])]
+                next[i] = Int32(i + 1)
             }
-            start[n] = Int32(n)
-            @inline(__always) func update(_ i: Int, _ m: Int) {
-                if i + 1 < m {
-                    let r = rank(p, Int(start[i]), Int(start[i + 2]), ids[i], ids[i + 1])
-                    ranks[i] = r == PairMap.none ? Int32.max : Int32(truncatingIfNeeded: r >> 32)
-                    merged[i] = Int32(truncatingIfNeeded: r)
+            @inline(__always) func update(_ i: Int) {
+                let j = Int(next[i])
+                guard j < n else {
+                    keys[i] = UInt64.max
+                    return
+                }
+                let r = pairs.find(ids[i], ids[j])
+                if r == PairMap.none {
+                    keys[i] = UInt64.max
                 } else {
-                    ranks[i] = Int32.max
+                    keys[i] = (r >> 32) << 32 | UInt64(i)
+                    merged[i] = Int32(truncatingIfNeeded: r)
                 }
             }
-            var m = n
-            for i in 0 ..< m { update(i, m) }
-            while m > 1 {
-                var best = Int32.max
+            for i in 0 ..< n { update(i) }
+            while true {
+                var best = UInt64.max
                 var at = -1
-                for i in 0 ..< m - 1 where ranks[i] < best {
-                    best = ranks[i]
-                    at = i
+                var before = -1
+                var previous = -1
+                var i = 0
+                while i < n {
+                    let k = keys[i]
+                    if k < best {
+                        best = k
+                        at = i
+                        before = previous
+                    }
+                    previous = i
+                    i = Int(next[i])
                 }
                 if at < 0 { break }
                 ids[at] = merged[at]
-                // Remove part at + 1.
-                let tail = m - (at + 2)
-                if tail > 0 {
-                    (ids + at + 1).update(from: ids + at + 2, count: tail)
-                    (ranks + at + 1).update(from: ranks + at + 2, count: tail)
-                    (merged + at + 1).update(from: merged + at + 2, count: tail)
-                }
-                (start + at + 1).update(from: start + at + 2, count: tail + 1)
-                m -= 1
-                update(at, m)
-                if at > 0 { update(at - 1, m) }
+                next[at] = next[Int(next[at])]
+                update(at)
+                if before >= 0 { update(before) }
             }
-            for i in 0 ..< m where ids[i] >= 0 { sink.append(ids[i]) }
+            // Compact the surviving parts (leaving out bytes the vocabulary
+            // lacks), then remember and emit them.
+            var kept = 0
+            var i = 0
+            while i < n {
+                if ids[i] >= 0 {
+                    ids[kept] = ids[i]
+                    kept += 1
+                }
+                i = Int(next[i])
+            }
+            memo?.store(p, n, hash: hash, ids, kept)
+            for k in 0 ..< kept { sink.append(ids[k]) }
         }
     }
 
@@ -168,7 +232,8 @@ final class BytePairModel: @unchecked Sendable {
     /// byte positions, candidate merges sit in a min-heap keyed by
     /// `rank << 32 | position` (so ties go to the leftmost), and entries made
     /// stale by an earlier merge are skipped when popped.
-    private func mergeLarge<S: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, into sink: inout S) {
+    private func mergeLarge<S: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, into sink: inout S,
+                                          memo: MergeCache?, hash: UInt64) {
         let ids = UnsafeMutablePointer<Int32>.allocate(capacity: n)
         let next = UnsafeMutablePointer<Int>.allocate(capacity: n)
         let prev = UnsafeMutablePointer<Int>.allocate(capacity: n)
@@ -192,7 +257,7 @@ final class BytePairModel: @unchecked Sendable {
                 pending[i] = PairMap.none
                 return
             }
-            let r = rank(p, i, next[j], ids[i], ids[j])
+            let r = pairs.find(ids[i], ids[j])
             pending[i] = r
             if r != PairMap.none { heap.push((r >> 32) << 32 | UInt64(i)) }
         }
@@ -209,11 +274,19 @@ final class BytePairModel: @unchecked Sendable {
             update(i)
             if prev[i] >= 0 { update(prev[i]) }
         }
+        // Compact the surviving parts (leaving out bytes the vocabulary
+        // lacks), then remember and emit them.
+        var kept = 0
         var i = 0
         while i < n {
-            if ids[i] >= 0 { sink.append(ids[i]) }
+            if ids[i] >= 0 {
+                ids[kept] = ids[i]
+                kept += 1
+            }
             i = next[i]
         }
+        memo?.store(p, n, hash: hash, ids, kept)
+        for k in 0 ..< kept { sink.append(ids[k]) }
     }
 }
 

@@ -169,7 +169,7 @@ public final class GGUFTokenizer: Tokenizer {
         // llama.cpp looks whole pieces up first only for Llama 3 (`ignore_merges`);
         // elsewhere the shortcut is used only where it cannot change the result.
         let model = BytePairModel(store: store, ordinaryIDs: ordinary, byteIDs: byteIDs,
-                                  pairs: pairs, verifyWhole: pre != .llama3)
+                                  rule: .mergeList(pairs), verifyWhole: pre != .llama3)
         engine = BPEEngine(model: model, preTokenizer: pre, specials: specials)
 
         preTokenizer = pre

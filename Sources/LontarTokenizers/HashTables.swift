@@ -82,7 +82,12 @@ final class ByteStringMap: @unchecked Sendable {
     /// The id whose bytes are `p[0 ..< n]`, or -1.
     @inline(__always)
     func find(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
-        let h = hashBytes(p, n)
+        find(p, n, hash: hashBytes(p, n))
+    }
+
+    /// `find` with the key's `hashBytes` already computed.
+    @inline(__always)
+    func find(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64) -> Int32 {
         var i = Int(truncatingIfNeeded: h) & mask
         let check = h & 0xFFFF_FFFF_0000_0000
         while true {
@@ -109,7 +114,7 @@ final class PairMap: @unchecked Sendable {
 
     init(capacityFor count: Int) {
         var size = 16
-        while size < count * 2 { size <<= 1 }
+        while size < count + count / 2 { size <<= 1 }
         keys = .allocate(capacity: size)
         keys.initialize(repeating: PairMap.empty, count: size)
         values = .allocate(capacity: size)

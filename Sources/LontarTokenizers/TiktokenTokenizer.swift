@@ -46,7 +46,7 @@ public final class TiktokenTokenizer: Tokenizer {
         }
         let store = TokenStore(all)
         let model = BytePairModel(store: store, ordinaryIDs: (0 ..< Int32(ranks.count)).map { $0 },
-                                  byteIDs: byteIDs, pairs: nil, verifyWhole: false)
+                                  byteIDs: byteIDs, rule: .tokenRanks, verifyWhole: false)
         let specials = specialTokens.map { SpecialToken(text: $0.text, id: Int32($0.id), alwaysParsed: false) }
         engine = BPEEngine(model: model, preTokenizer: preTokenizer, specials: specials)
         self.name = name
