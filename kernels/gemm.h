@@ -28,8 +28,6 @@ typedef struct {
     size_t M, N, K;
     const float *a;        // f32 A: element (m, k) at a[m*rsa + k*csa]
     size_t rsa, csa;
-    const uint32_t *a2;    // bf16 A (bf16 GEMM only): pairs, row m at a2 + m*lda2
-    size_t lda2;
     float *c;              // C row-major with row stride ldc
     size_t ldc;
     int accumulate;        // add to C instead of overwriting it
@@ -39,8 +37,21 @@ typedef struct {
 
 /// Runs an f32 GEMM (f32 panels) over the thread pool.
 void lt_gemm_f32_run(const lt_gemm_job *job);
-/// Runs a bf16 GEMM (bf16 pair panels, vdpbf16ps); requires LT_ISA_AVX512_BF16.
-void lt_gemm_bf16_run(const lt_gemm_job *job);
+
+/// A row-major float matrix as a pack source.
+typedef struct { const float *w; size_t ld; } lt_matrix_src;
+
+/// Panel of W^T for W row-major [N, K] (src: lt_matrix_src): panel[k][j] = W[n0+j, k0+k].
+void lt_pack_nt_f32(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel);
+/// Panel of B row-major [K, N] (src: lt_matrix_src): panel[k][j] = B[k0+k, n0+j].
+void lt_pack_rows_f32(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel);
+
+/// C[M,N] (+)= A[M,K] * B in bf16 precision, where `pack_f32` writes f32
+/// panels of B: A and B are rounded to bf16 and products accumulate in f32
+/// (vdpbf16ps on AVX512-BF16; elsewhere the same roundings on the f32 path).
+/// Returns -1 if scratch memory cannot be allocated.
+int lt_gemm_bf16(const float *A, size_t M, size_t N, size_t K, float *C, int accumulate,
+                 lt_pack_fn pack_f32, const void *src);
 
 /// Transposes rows [r0, r0+nvalid) x columns [k0, k0+kc) of a row-major
 /// float matrix (row stride ld) into an f32 panel.

@@ -250,17 +250,15 @@ void lt_pack_transpose_f32(const float *src, size_t ld, size_t nvalid, size_t kc
         for (size_t kk = k; kk < kc; kk++) panel[kk * LT_GEMM_NR + j] = 0.0f;
 }
 
-typedef struct { const float *w; size_t ld; } matrix_src;
-
 /// Panel of W^T for W row-major [N, K]: panel[k][j] = W[n0+j, k0+k].
-static void pack_nt_f32(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel) {
-    const matrix_src *s = src;
+void lt_pack_nt_f32(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel) {
+    const lt_matrix_src *s = src;
     lt_pack_transpose_f32(s->w + n0 * s->ld + k0, s->ld, nvalid, kc, panel);
 }
 
 /// Panel of B row-major [K, N]: panel[k][j] = B[k0+k, n0+j].
-static void pack_rows_f32(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel) {
-    const matrix_src *s = src;
+void lt_pack_rows_f32(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel) {
+    const lt_matrix_src *s = src;
     float *p = panel;
     for (size_t k = 0; k < kc; k++) {
         const float *row = s->w + (k0 + k) * s->ld + n0;
@@ -390,22 +388,22 @@ void lt_matmul_f32(const float *A, const float *W, float *C, size_t M, size_t N,
         lt_parallel_for(lt_ceil_div(N, MV_ROWS), matvec_f32_task, &job);
         return;
     }
-    matrix_src src = {W, K};
+    lt_matrix_src src = {W, K};
     lt_gemm_job job = {.M = M, .N = N, .K = K, .a = A, .rsa = K, .csa = 1, .c = C, .ldc = N,
-                       .accumulate = accumulate, .pack = pack_nt_f32, .src = &src};
+                       .accumulate = accumulate, .pack = lt_pack_nt_f32, .src = &src};
     lt_gemm_f32_run(&job);
 }
 
 void lt_matmul_nn_f32(const float *A, const float *W, float *C, size_t M, size_t N, size_t K, int accumulate) {
-    matrix_src src = {W, K};
+    lt_matrix_src src = {W, K};
     lt_gemm_job job = {.M = M, .N = K, .K = N, .a = A, .rsa = N, .csa = 1, .c = C, .ldc = K,
-                       .accumulate = accumulate, .pack = pack_rows_f32, .src = &src};
+                       .accumulate = accumulate, .pack = lt_pack_rows_f32, .src = &src};
     lt_gemm_f32_run(&job);
 }
 
 void lt_matmul_tn_f32(const float *A, const float *B, float *C, size_t M, size_t N, size_t K, int accumulate) {
-    matrix_src src = {B, K};
+    lt_matrix_src src = {B, K};
     lt_gemm_job job = {.M = N, .N = K, .K = M, .a = A, .rsa = 1, .csa = N, .c = C, .ldc = K,
-                       .accumulate = accumulate, .pack = pack_rows_f32, .src = &src};
+                       .accumulate = accumulate, .pack = lt_pack_rows_f32, .src = &src};
     lt_gemm_f32_run(&job);
 }

@@ -52,4 +52,48 @@ import LontarKernels
             }
         }
     }
+
+    @Test func quantizedPathsAreAccurateOnEveryInstructionSet() {
+        let seed = freshSeed()
+        var rng = SplitMix64(seed: seed)
+        for isa in availableISAs {
+            for (m, n, k) in [(1, 19, 128), (2, 5, 67), (11, 40, 192)] {
+                let a = rng.uniforms(m * k)
+                let w = NF4Weight(rng.normals(n * k, scale: 0.05), rows: n, cols: k)
+                let ref = referenceMatmulNT(a, w.dequantized(), m: m, n: n, k: k)
+                var c = [Float](repeating: 0, count: m * n)
+                withKernelSettings(isa: isa) { w.with { lt_matmul_nf4(a, $0, &c, m, 0, 0) } }
+                let err = worstRelativeError(c, ref.value, ref.magnitude)
+                #expect(err <= Double(k + 4) * 1.2e-7, "seed \(seed) isa \(isa.rawValue) nf4 m=\(m): \(err)")
+
+                let wf = rng.uniforms(n * k)
+                var wh = [UInt16](repeating: 0, count: n * k)
+                lt_f32_to_bf16(wf, &wh, wf.count)
+                var cb = [Float](repeating: 0, count: m * n)
+                withKernelSettings(isa: isa) { lt_matmul_bf16(a, wh, &cb, m, n, k, 0) }
+                let refb = referenceMatmulNT(m <= 4 ? a : bf16Rounded(a), bf16Rounded(wf), m: m, n: n, k: k)
+                let errb = worstRelativeError(cb, refb.value, refb.magnitude)
+                #expect(errb <= Double(k + 2) * 1.2e-7, "seed \(seed) isa \(isa.rawValue) bf16 m=\(m): \(errb)")
+            }
+        }
+    }
+
+    @Test func quantizedPathsAreBitIdenticalAcrossThreadCounts() {
+        let seed = freshSeed()
+        var rng = SplitMix64(seed: seed)
+        for (m, n, k) in [(1, 77, 128), (3, 50, 67), (37, 70, 192)] {
+            let a = rng.uniforms(m * k)
+            let w = NF4Weight(rng.normals(n * k, scale: 0.05), rows: n, cols: k)
+            var results: [[Float]] = []
+            for threads in [1, 2, 3] as [Int32] {
+                var c = [Float](repeating: 0, count: m * n), cb = c
+                withKernelSettings(threads: threads) {
+                    w.with { lt_matmul_nf4(a, $0, &c, m, 0, 0) }
+                    w.with { lt_matmul_nf4(a, $0, &cb, m, 1, 0) }
+                }
+                results.append(c + cb)
+            }
+            #expect(results.allSatisfy { $0 == results[0] }, "seed \(seed) m=\(m)")
+        }
+    }
 }
