@@ -23,7 +23,7 @@ enum CoreCommands {
             let limit = try call.integer("limit") ?? 20
             guard limit >= 0 else { throw LontarError("limit must not be negative", at: call.location(of: "limit")) }
             switch try call.require("frame") {
-            case .frame(let frame): return .display([Presentation.table(frame, limit: limit)])
+            case .frame, .object(_ as FrameConvertible): return .display([Presentation.table(try call.frame("frame"), limit: limit)])
             case let other: return .display(Presentation.present(other))
             }
         })

@@ -205,9 +205,8 @@ enum FrameCommands {
                 positional: [frame, ParameterSpec("columns", .columns, required: true, help: "the string columns, changed in place")],
                 examples: ["papers | \(name) input, output"]
             ) { call in
-                let f = try call.frame("frame")
-                let names = try call.columns("columns", in: f)!
-                return .frame(try mapColumns(f, names, at: call.location) { build(.column($0)) })
+                let names = try call.columns("columns")!
+                return .object(try PendingColumns.compose(try call.require("frame"), columns: names, at: call.location, build))
             })
         }
 
@@ -218,13 +217,12 @@ enum FrameCommands {
             keywords: [ParameterSpec("with", required: true, help: "the replacement ($1 refers to a group, as in Java)")],
             examples: ["papers | replace input, output /@?xcite|xmath[0-9]+/ with \"\"", "replace input /\\s+/ with \" \""]
         ) { call in
-            let f = try call.frame("frame")
-            let names = try call.columns("columns", in: f)!
+            let names = try call.columns("columns")!
             let (pattern, flags) = try call.regex("pattern")!
             let replacement = try call.string("with")!
             let javaPattern = flags.contains("i") ? "(?i)" + pattern : pattern
-            return .frame(try mapColumns(f, names, at: call.location(of: "pattern")) {
-                .regexpReplace(.column($0), pattern: javaPattern, replacement: replacement)
+            return .object(try PendingColumns.compose(try call.require("frame"), columns: names, at: call.location(of: "pattern")) {
+                .regexpReplace($0, pattern: javaPattern, replacement: replacement)
             })
         })
 
@@ -307,16 +305,6 @@ enum FrameCommands {
             let names = try call.columns("columns", in: f)!
             return .frame(try frameCall(call.location) { try f.aggregate(names.map { Aggregation.sum($0) }) })
         })
-    }
-
-    /// Replaces each named column by `build(name)` evaluated over the frame.
-    static func mapColumns(_ frame: Frame, _ names: [String], at location: SourcePosition,
-                           _ build: (String) -> ColumnExpression) throws(LontarError) -> Frame {
-        var result = frame
-        for name in names {
-            result = try frameCall(location) { try result.withColumn(name, build(name)) }
-        }
-        return result
     }
 
     /// Adds `NAME_words` (the token count) for each column, and `NAME_tokens`

@@ -71,8 +71,11 @@ public struct Invocation {
 
     public func frame(_ name: String) throws(LontarError) -> Frame {
         let v = try require(name)
-        guard case .frame(let f) = v else { throw typeError(name, "a frame", v) }
-        return f
+        switch v {
+        case .frame(let f): return f
+        case .object(let pending as FrameConvertible): return try pending.materialize()
+        default: throw typeError(name, "a frame", v)
+        }
     }
 
     public func string(_ name: String) throws(LontarError) -> String? {

@@ -108,11 +108,18 @@ public final class Session: @unchecked Sendable {
             declaredParameters.append((name, parameterOverrides[name] != nil))
             variables[name] = value
         case let .assignment(name, pipeline, _):
-            variables[name] = try evaluate(pipeline)
+            variables[name] = try settle(try evaluate(pipeline), at: pipeline.location)
         case .evaluate(let pipeline):
-            let value = try evaluate(pipeline)
+            let value = try settle(try evaluate(pipeline), at: pipeline.location)
             for display in presenter(value) { emit(display) }
         }
+    }
+
+    /// Deferred frames become real frames at the end of a statement, so a
+    /// variable never holds work still to do.
+    private func settle(_ value: Value, at location: SourcePosition) throws(LontarError) -> Value {
+        guard case .object(let pending as FrameConvertible) = value else { return value }
+        return .frame(try pending.materialize())
     }
 
     /// A command-line override must fit the declared parameter's type.

@@ -25,6 +25,13 @@ public protocol LontarObject: AnyObject, Sendable {
     func display() -> [Display]
 }
 
+/// A value that stands for a frame not yet computed (a chain of column
+/// transformations to run in one pass). Commands that need the frame, and
+/// the end of every statement, turn it into a real frame.
+public protocol FrameConvertible {
+    func materialize() throws(LontarError) -> Frame
+}
+
 /// Every value a DSL expression or command can produce.
 public enum Value: Sendable {
     case null
