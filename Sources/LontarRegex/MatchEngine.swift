@@ -28,6 +28,8 @@ final class MatchEngine {
     }
     private lazy var wholeDFA: LazyDFA? = LazyDFA(program: wholeProgram, direction: .forward, cut: true)
     var slots: [Int]
+    /// Staging area for `replaceAll` output.
+    var sink = ByteSink()
     /// For tests: skip the shortcuts and DFAs and use only the Pike VM.
     var pikeOnly = false
 
@@ -45,8 +47,10 @@ final class MatchEngine {
         slots = [Int](repeating: -1, count: regex.forward.slotCount)
     }
 
+    deinit { sink.deallocate() }
+
     @inline(__always)
-    private func base(_ text: UnsafeBufferPointer<UInt8>) -> UnsafePointer<UInt8> {
+    func base(_ text: UnsafeBufferPointer<UInt8>) -> UnsafePointer<UInt8> {
         text.baseAddress ?? UnsafePointer(MatchEngine.emptyBase)
     }
 
@@ -58,11 +62,15 @@ final class MatchEngine {
         let p = base(text)
         let anchored = program.anchoredAtTextStart
         if pikeOnly { return pikeFind(text, from: from, anchored: anchored) }
-        if let shortcut { return shortcut.find(p, from: from, end: end) }
+        if let shortcut {
+            let m = shortcut.find(p, from: from, end: end)
+            return m.start < 0 ? nil : m.start..<m.end
+        }
         var start = from
         if anchored && from > 0 { return nil }
         if !anchored, let prefilter {
-            guard let candidate = prefilter.next(p, from: from, end: end) else { return nil }
+            let candidate = prefilter.next(p, from: from, end: end)
+            if candidate < 0 { return nil }
             start = candidate
         }
         if let dfa = forwardDFA {
@@ -114,10 +122,11 @@ final class MatchEngine {
         let p = base(text)
         let anchored = program.anchoredAtTextStart
         if pikeOnly { return pike.search(text, from: 0, anchored: anchored, slots: &slots) }
-        if let shortcut { return shortcut.find(p, from: 0, end: end) != nil }
+        if let shortcut { return shortcut.find(p, from: 0, end: end).start >= 0 }
         var start = 0
         if !anchored, let prefilter {
-            guard let candidate = prefilter.next(p, from: 0, end: end) else { return false }
+            let candidate = prefilter.next(p, from: 0, end: end)
+            if candidate < 0 { return false }
             start = candidate
         }
         if let dfa = forwardDFA {
