@@ -71,7 +71,8 @@ final class LazyDFA {
         var mask: UInt64
     }
 
-    init?(program: Program, direction: Direction, cut: Bool) {
+    /// `stateLimit` overrides the cache size (in states), for tests.
+    init?(program: Program, direction: Direction, cut: Bool, stateLimit: Int? = nil) {
         guard let alphabet = Alphabet(program) else { return nil }
         self.program = program
         self.alphabet = alphabet
@@ -81,7 +82,7 @@ final class LazyDFA {
         self.edge = alphabet.classCount
         self.needs = program.needs
         // Keep the table around 4 MiB at most.
-        self.maxStates = max(64, (1 << 20) / stride)
+        self.maxStates = stateLimit ?? max(64, (1 << 20) / stride)
         capacity = 16 * stride
         table = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
         asciiClass = .allocate(capacity: 128)

@@ -81,7 +81,7 @@ final class Shortcut: @unchecked Sendable {
     /// Length of the member code point at `i`, or minus its length if it is
     /// not a member.
     @inline(__always)
-    private func member(_ text: UnsafePointer<UInt8>, _ i: Int, _ end: Int) -> Int {
+    func member(_ text: UnsafePointer<UInt8>, _ i: Int, _ end: Int) -> Int {
         let b = text[i]
         let m = table[Int(b)]
         if b < 0x80 { return m != 0 ? 1 : -1 }
@@ -139,6 +139,13 @@ final class Shortcut: @unchecked Sendable {
     /// `sink`.
     func replaceAll(_ text: UnsafePointer<UInt8>, count end: Int, with replacement: [UInt8],
                     sink: inout ByteSink, into output: inout [UInt8]) {
+        if kind != .literal {
+            replacement.withUnsafeBufferPointer { r in
+                filter(text, count: end, replacement: r, sink: &sink, into: &output)
+            }
+            sink.flush(to: &output)
+            return
+        }
         var copied = 0
         replacement.withUnsafeBufferPointer { r in
             let rBase = r.baseAddress
@@ -153,6 +160,67 @@ final class Shortcut: @unchecked Sendable {
         }
         sink.write(text + copied, end - copied, to: &output)
         sink.flush(to: &output)
+    }
+}
+
+extension Shortcut {
+    /// `replaceAll` for a character class (or run of one) as a single
+    /// filtering pass: bytes outside the class are copied one by one, each
+    /// match is replaced. Works in blocks small enough that the sink can
+    /// take the block's worst-case output without checking every byte.
+    private func filter(_ text: UnsafePointer<UInt8>, count end: Int, replacement r: UnsafeBufferPointer<UInt8>,
+                        sink: inout ByteSink, into output: inout [UInt8]) {
+        let growth = max(1, r.count)
+        let block = max(64, sink.capacity / growth - 8)
+        let run = kind == .characterRun
+        let table = self.table
+        var i = 0
+        while i < end {
+            if sink.capacity - sink.count < block * growth + 8 { sink.flush(to: &output) }
+            let blockEnd = min(end, i + block)
+            var o = sink.buffer + sink.count
+            while i < blockEnd {
+                let b = text[i]
+                var length: Int
+                if b < 0x80 {
+                    if table[Int(b)] == 0 {
+                        o.pointee = b
+                        o += 1
+                        i += 1
+                        continue
+                    }
+                    length = 1
+                } else {
+                    length = member(text, i, end)
+                    if length < 0 {
+                        for k in 0..<(-length) { o[k] = text[i + k] }
+                        o += -length
+                        i += -length
+                        continue
+                    }
+                }
+                // A match starts at i.
+                i += length
+                if run {
+                    while i < end {
+                        let c = text[i]
+                        if c < 0x80 {
+                            if table[Int(c)] == 0 { break }
+                            i += 1
+                        } else {
+                            let m = member(text, i, end)
+                            if m <= 0 { break }
+                            i += m
+                        }
+                    }
+                }
+                if let rb = r.baseAddress {
+                    for k in 0..<r.count { o[k] = rb[k] }
+                    o += r.count
+                }
+            }
+            sink.count = o - sink.buffer
+        }
     }
 }
 
