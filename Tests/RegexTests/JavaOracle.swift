@@ -46,6 +46,18 @@ enum JavaOracle {
         return Array(lines.prefix(cases.count))
     }
 
+    /// Java's general category of every code point, as runs (first code point, name).
+    static func categoryRuns() throws -> [(UInt32, String)] {
+        let dir = try classDirectory.get()
+        let r = try TestSupport.run(executable: "/usr/bin/env", ["java", "-cp", dir.path, "RegexOracle", "categories"])
+        guard r.status == 0 else { throw OracleError.run(r.stderr) }
+        return r.text.split(separator: "\n").compactMap { line in
+            let f = line.split(separator: " ")
+            guard f.count == 2, let cp = UInt32(f[0], radix: 16) else { return nil }
+            return (cp, String(f[1]))
+        }
+    }
+
     /// Lontar's answer line for a case (same format as the oracle), using
     /// the default matching path or, with `pikeOnly`, only the Pike VM.
     static func lontar(_ c: Case, pikeOnly: Bool = false) -> String {
