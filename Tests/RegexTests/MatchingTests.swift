@@ -148,6 +148,19 @@ struct MatchingTests {
         #expect(m.range(ofGroup: 1) == 2..<2)
     }
 
+    @Test func historyDependentGroupsAreRefusedNotMisreported() throws {
+        let p = try RegexPattern("((\\w)-)+(x)")
+        #expect(p.historyDependentGroups == [2])
+        // Group 1 (the repeated group itself) and group 3 are exact.
+        #expect(try p.replaceAll(in: "a-b-x", with: "[$1$3]") == "[b-x]")
+        let error = try #require(throws: RegexError.self) { try p.replaceAll(in: "a-b-x", with: "$2") }
+        #expect(error.message.contains("left over from backtracking"))
+        // Without a match there is nothing to refuse (as with Java's own errors).
+        #expect(try p.replaceAll(in: "none", with: "$2") == "none")
+        #expect(try RegexPattern("(?:(\\w+)-)+").historyDependentGroups.isEmpty)   // variable length: exact
+        #expect(try RegexPattern("(?:(\\w)-)?").historyDependentGroups.isEmpty)    // ? is a branch in Java
+    }
+
     @Test func stringConveniencesRoundTrip() throws {
         let p = try RegexPattern("[^a-z0-9\\s]")
         #expect(try p.replaceAll(in: "hello, wörld! (x=1)", with: "") == "hello wrld x1")
