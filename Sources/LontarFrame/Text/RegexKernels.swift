@@ -1,14 +1,17 @@
+import LontarRegex
+
 /// Row kernels built on `JavaPattern`, each reproducing the Java method Spark
 /// calls: `Matcher.replaceAll` (regexp_replace), `Matcher.find` (rlike),
 /// `String.split` (split, Tokenizer, RegexTokenizer) and `Matcher.find` loops
 /// (RegexTokenizer with gaps = false).
 struct RegexKernels {
     let pattern: JavaPattern
-    private var groups: [Range<Int>?]
+    private let matcher: RegexMatcher
 
+    /// Kernels for one thread (the matcher's state is not shared).
     init(_ pattern: JavaPattern) {
         self.pattern = pattern
-        groups = [Range<Int>?](repeating: nil, count: pattern.groupCount + 1)
+        matcher = pattern.regex.makeMatcher()
     }
 
     /// Length in bytes of the scalar at `i` (1 for malformed bytes).
@@ -20,14 +23,21 @@ struct RegexKernels {
     /// Java's `replaceAll`: every non-overlapping match, left to right, is
     /// replaced; after an empty match the scan moves on by one character, so
     /// `regexp_replace("abc", "x*", "-")` is `-a-b-c-`.
-    mutating func replaceAll(_ text: UnsafeBufferPointer<UInt8>, with replacement: JavaReplacement,
-                             literal: [UInt8]?, into out: inout [UInt8]) {
+    func replaceAll(_ text: UnsafeBufferPointer<UInt8>, with replacement: JavaReplacement, into out: inout [UInt8]) throws {
+        guard let simple = pattern.simple, let literal = replacement.literal else {
+            do {
+                try matcher.replaceAll(in: text, with: replacement.regex, into: &out)
+            } catch {
+                throw FrameError.invalidPattern(pattern: pattern.source, message: error.description)
+            }
+            return
+        }
         withBase(text) { p, n in
             var copied = 0          // bytes of `text` already in `out`
             var from = 0
-            while from <= n, let m = pattern.find(p, count: n, from: from, groups: &groups) {
+            while from <= n, let m = simple.find(p, count: n, from: from) {
                 out.append(contentsOf: UnsafeBufferPointer(start: p + copied, count: m.lowerBound - copied))
-                appendReplacement(replacement, literal: literal, base: p, into: &out)
+                out.append(contentsOf: literal)
                 copied = m.upperBound
                 from = nextSearch(after: m, p, n)
             }
@@ -35,21 +45,17 @@ struct RegexKernels {
         }
     }
 
-    @inline(__always)
-    private func appendReplacement(_ r: JavaReplacement, literal: [UInt8]?, base: UnsafePointer<UInt8>, into out: inout [UInt8]) {
-        if let literal { out.append(contentsOf: literal); return }
-        for piece in r.pieces {
-            switch piece {
-            case .literal(let b): out.append(contentsOf: b)
-            case .group(let k):
-                if let g = groups[k] { out.append(contentsOf: UnsafeBufferPointer(start: base + g.lowerBound, count: g.count)) }
-            }
-        }
+    /// Java's `Matcher.find()` from the start: does the pattern occur anywhere?
+    func matches(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let simple = pattern.simple else { return matcher.contains(text) }
+        return withBase(text) { p, n in simple.find(p, count: n, from: 0) != nil }
     }
 
-    /// Java's `Matcher.find()` from the start: does the pattern occur anywhere?
-    mutating func matches(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        withBase(text) { p, n in pattern.find(p, count: n, from: 0, groups: &groups) != nil }
+    /// The first match at or after `from`.
+    @inline(__always)
+    private func find(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int) -> Range<Int>? {
+        if let simple = pattern.simple { return simple.find(p, count: n, from: from) }
+        return matcher.firstMatch(in: UnsafeBufferPointer(start: p, count: n), from: from)?.range
     }
 
     /// Java's `String.split(regex, limit)`, calling `emit` with each piece's
@@ -57,13 +63,17 @@ struct RegexKernels {
     /// empty pieces dropped; `limit < 0`: all pieces. A zero-width match at the
     /// very start never produces a leading empty piece, and no match at all
     /// yields the input itself.
-    mutating func split(_ text: UnsafeBufferPointer<UInt8>, limit: Int, emit: (Range<Int>) -> Void) {
+    func split(_ text: UnsafeBufferPointer<UInt8>, limit: Int, emit: (Range<Int>) -> Void) {
+        guard pattern.simple != nil else {
+            for piece in matcher.split(text, limit: limit) { emit(piece) }
+            return
+        }
         withBase(text) { p, n in
             // A transcription of `java.util.regex.Pattern.split`.
             var pieces: [Range<Int>] = []
             var index = 0
             var from = 0
-            while from <= n, let m = pattern.find(p, count: n, from: from, groups: &groups) {
+            while from <= n, let m = find(p, n, from: from) {
                 from = nextSearch(after: m, p, n)
                 if limit <= 0 || pieces.count < limit - 1 {
                     if index == 0 && m.lowerBound == 0 && m.isEmpty { continue }
@@ -101,10 +111,14 @@ struct RegexKernels {
     /// All matches, left to right (RegexTokenizer with `gaps == false`,
     /// Scala's `findAllIn`): non-overlapping, advancing one character after an
     /// empty match.
-    mutating func findAll(_ text: UnsafeBufferPointer<UInt8>, emit: (Range<Int>) -> Void) {
+    func findAll(_ text: UnsafeBufferPointer<UInt8>, emit: (Range<Int>) -> Void) {
+        guard pattern.simple != nil else {
+            matcher.forEachMatch(in: text) { emit($0); return true }
+            return
+        }
         withBase(text) { p, n in
             var from = 0
-            while from <= n, let m = pattern.find(p, count: n, from: from, groups: &groups) {
+            while from <= n, let m = find(p, n, from: from) {
                 emit(m)
                 from = nextSearch(after: m, p, n)
             }
@@ -117,7 +131,7 @@ struct RegexKernels {
 /// non-empty string into its characters (the last one holding the rest when
 /// `limit` is smaller).
 enum SparkSplit {
-    static func split(_ text: UnsafeBufferPointer<UInt8>, kernels: inout RegexKernels, limit: Int, into out: inout StringColumn) {
+    static func split(_ text: UnsafeBufferPointer<UInt8>, kernels: RegexKernels, limit: Int, into out: inout StringColumn) {
         if kernels.pattern.source.isEmpty && text.count > 0, let p = text.baseAddress {
             let chars = UTF8Scalars.countScalars(text)
             let pieces = limit > chars || limit <= 0 ? chars : limit
