@@ -75,6 +75,9 @@ import Testing
         try time("filter length > 1050") { _ = try frame.filter(ColumnExpression.length(.col("input")).greaterThan(.lit(1050))) }
         try time("sort by n_in desc, id") { _ = try counted.sort([.desc("n_in"), .asc("id")]) }
         try time("groupBy(n_in).count") { _ = try counted.groupCount(["n_in"]) }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF, &usage)
+        print("peak resident memory: \(usage.ru_maxrss / 1024) MB for \(Int(megabytes)) MB of text")
     }
 
     static func cpuSeconds() -> Double {

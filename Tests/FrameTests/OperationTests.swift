@@ -24,6 +24,31 @@ import Testing
         #expect(u.column(named: "b")!.scalars.last == .null)
     }
 
+    /// Many chunks, assembled in order: the same column on 1 or 3 threads, and
+    /// equal to evaluating each row on its own.
+    @Test func evaluationAcrossChunksIsThreadIndependent() throws {
+        var rng = SplitMix(seed: 5)
+        let n = Parallel.chunkRows * 3 + 123
+        let texts: [String?] = (0 ..< n).map { i in rng.int(7) == 0 ? nil : "Row \(i)  Σ\tİ" + String(repeating: "x", count: rng.int(5)) }
+        let f = try Frames.frame(Frames.strings("t", texts), Frames.ints("i", (0 ..< n).map { Int64($0) }))
+        let e = ColumnExpression.concat([.lower(.col("t")), .lit("|"), .cast(.col("i") * .lit(2), .string)])
+        let saved = Parallel.threadCount
+        defer { Parallel.threadCount = saved }
+        Parallel.threadCount = 1
+        let one = try f.evaluate(e), oneTokens = try f.evaluate(.tokenize(.col("t")))
+        Parallel.threadCount = 3
+        let three = try f.evaluate(e), threeTokens = try f.evaluate(.tokenize(.col("t")))
+        #expect(one == three)
+        #expect(oneTokens == threeTokens)
+        for i in [0, 1, Parallel.chunkRows - 1, Parallel.chunkRows, 2 * Parallel.chunkRows + 7, n - 1] {
+            let row = try f.gather([i])
+            #expect(try row.evaluate(e)[0] == three[i], "row \(i)")
+            #expect(try row.evaluate(.tokenize(.col("t")))[0] == threeTokens[i], "row \(i)")
+        }
+        #expect(three.count == n)
+        #expect(three.isNull(texts.firstIndex(where: { $0 == nil })!))
+    }
+
     /// Spark: ascending puts nulls first, descending last; -0.0 ties with
     /// 0.0; NaN is the largest value.
     @Test func sortOrderMatchesSpark() throws {

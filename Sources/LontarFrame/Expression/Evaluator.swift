@@ -168,10 +168,22 @@ extension Frame {
         let context = try EvaluationContext(frame: self, expression: expression)
         let count = columns.isEmpty ? 0 : rowCount
         if count == 0 { return Column(name: name, storage: .empty(type ?? .string)) }
-        let parts = try Parallel.map(count: count) { rows in
-            try Evaluator(context: context, rows: rows).evaluate(expression).materialize(type: type ?? .string)
+        // Chunks are appended in order as they finish and then released, so the
+        // result is built without holding a second full-size copy. A string
+        // result is expected to be about as large as the string it is made from.
+        let resultType = type ?? .string
+        var hint = 0
+        if resultType == .string, let source = expression.referencedColumns.lazy.compactMap({ self.column(named: $0) }).first,
+           case .string(let s) = source.storage {
+            hint = s.bytes.count
         }
-        return Column.concatenate(parts, name: name)
+        var appender = ColumnAppender(type: resultType, rows: count, bytes: hint)
+        try Parallel.mapInOrder(count: count) { rows in
+            try Evaluator(context: context, rows: rows).evaluate(expression).materialize(type: resultType)
+        } consume: { piece in
+            appender.append(piece)
+        }
+        return appender.finish(name: name)
     }
 }
 
