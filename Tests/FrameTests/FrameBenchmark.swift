@@ -75,9 +75,11 @@ import Testing
         try time("filter length > 1050") { _ = try frame.filter(ColumnExpression.length(.col("input")).greaterThan(.lit(1050))) }
         try time("sort by n_in desc, id") { _ = try counted.sort([.desc("n_in"), .asc("id")]) }
         try time("groupBy(n_in).count") { _ = try counted.groupCount(["n_in"]) }
-        var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
-        print("peak resident memory: \(usage.ru_maxrss / 1024) MB for \(Int(megabytes)) MB of text")
+        // Linux: the high-water mark of resident memory.
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM") }) {
+            print("peak resident memory \(line.dropFirst(6).trimmingCharacters(in: .whitespaces)) for \(Int(megabytes)) MB of text")
+        }
     }
 
     static func cpuSeconds() -> Double {

@@ -191,6 +191,21 @@ import Testing
         #expect(throws: FrameError.self) { try Frames.frame(Frames.ints("c", [nil])).histogram("c", bins: 3) }
     }
 
+    /// Hostile arguments give errors or sane values, never a crash.
+    @Test func extremeInputsDoNotCrash() throws {
+        let f = try Frames.frame(Frames.ints("i", [Int64.max, Int64.min, 0]), Frames.doubles("d", [0, 5e-324, 1]))
+        #expect(throws: FrameError.self) { try f.gather([3]) }
+        #expect(throws: FrameError.self) { try f.gather([-1]) }
+        #expect(throws: FrameError.self) { try f.histogram("d", bins: Int.max) }
+        #expect(try Frames.frame(Frames.doubles("d", [0, 5e-324])).histogram("d", bins: 3).counts.reduce(0, +) == 2)
+        let s = try f.summary(["min", "50%", "max"], columns: ["i"])
+        #expect(s.column(named: "i")!.scalars == [.string("\(Int64.min)"), .string("0"), .string("\(Int64.max)")])
+        #expect(try f.evaluate(.round(.col("d"), scale: Int.max)).scalars == f.column(named: "d")!.scalars)
+        #expect(try f.evaluate(.round(.col("i"), scale: Int.min)).scalars == [.int(0), .int(0), .int(0)])
+        #expect(throws: FrameError.self) { try f.sample(fraction: .nan, seed: 1) }
+        #expect(throws: FrameError.self) { try f.limit(-1) }
+    }
+
     @Test func tokenFrequencies() throws {
         let f = try Frames.frame(Frames.strings("t", ["The cat  the", "a cat", nil, "Cat"]))
         let top = try f.tokenFrequencies("t", top: 3)
