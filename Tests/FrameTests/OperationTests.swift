@@ -176,6 +176,10 @@ import Testing
         let r = try Frames.frame(Frames.doubles("v", (1 ... 10).map { Double($0) })).summary()
         #expect(r.column(named: "v")!.scalars == ["10", "5.5", "3.0276503540974917", "1.0", "3.0", "5.0", "8.0", "10.0"].map { .string($0) })
         #expect(throws: FrameError.self) { try f.summary(["median"]) }
+        // An empty frame: count 0, everything else null (Spark).
+        let e = try Frames.frame(Frames.ints("i", []), Frames.strings("s", [])).describe()
+        #expect(e.column(named: "i")!.scalars == [.string("0"), .null, .null, .null, .null])
+        #expect(e.column(named: "s")!.scalars == [.string("0"), .null, .null, .null, .null])
     }
 
     @Test func histogramMatchesPySpark() throws {
