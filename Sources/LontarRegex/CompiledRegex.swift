@@ -6,6 +6,9 @@ final class CompiledRegex: Sendable {
     let source: String
     let captureCount: Int
     let groupNames: [String: Int]
+    /// Groups whose Java value depends on backtracking history (see
+    /// `RegexNode.historyDependentCaptures`).
+    let historyDependentGroups: Set<Int>
     let root: RegexNode
     /// Captures and Java's loop rule; finds leftmost-first matches.
     let forward: Program
@@ -26,6 +29,7 @@ final class CompiledRegex: Sendable {
         captureCount = parsed.captureCount
         groupNames = parsed.groupNames
         root = parsed.root
+        historyDependentGroups = parsed.root.historyDependentCaptures
         forward = try ProgramCompiler.forward(parsed.root, captureCount: parsed.captureCount, source: source)
         whole = try ProgramCompiler.forward(.concat([parsed.root, .assertion(.endOfText)]),
                                             captureCount: parsed.captureCount, source: source)

@@ -23,27 +23,22 @@ extension LazyDFA {
         var pos = from
         var last = LazyDFA.notFound
         let guardZone = program.needs.contains(.finalTerminator) ? max(from, end - 3) : end
+        let cls = asciiClass
         while true {
             // Fast path: ASCII bytes with known, ordinary transitions.
-            var t = table
-            let cls = alphabet.asciiClass
-            cls.withUnsafeBufferPointer { cls in
-                while pos < guardZone {
-                    let b = text[pos]
-                    if b >= 0x80 { break }
-                    let v = t[s + Int(cls[Int(b)])]
-                    if v < 0 || v & 2 != 0 { break }
-                    if v & 1 != 0 {
-                        last = pos
-                        if earliest { return }
-                    }
-                    s = Int(v >> 2)
-                    pos += 1
+            let t = table
+            while pos < guardZone {
+                let b = text[pos]
+                if b >= 0x80 { break }
+                let v = t[s &+ Int(cls[Int(b)])]
+                if v < 0 || v & 2 != 0 { break }
+                if v & 1 != 0 {
+                    last = pos
+                    if earliest { return last }
                 }
+                s = Int(truncatingIfNeeded: v >> 2)
+                pos &+= 1
             }
-            if earliest && last >= 0 { return last }
-            t = table
-            _ = t
             // Slow step at `pos`.
             if pos >= end {
                 let v = transition(s, edge)
@@ -71,12 +66,10 @@ extension LazyDFA {
                 // Back in the start state: nothing is in progress, so jump
                 // to the next place a match could start.
                 if let prefilter, last < 0 {
-                    guard let next = prefilter.next(text, from: pos, end: end) else {
-                        // No later start; but an empty-width end check may
-                        // still apply at `end` — only if the pattern is
-                        // nullable, which a prefilter excludes.
-                        return LazyDFA.notFound
-                    }
+                    // (A prefilter exists only for patterns that cannot
+                    // match empty, so no match can begin at `end` either.)
+                    let next = prefilter.next(text, from: pos, end: end)
+                    if next < 0 { return LazyDFA.notFound }
                     if next > pos {
                         pos = next
                         s = startState(pc: startPC, at: pos, in: text, end: end)
@@ -96,18 +89,17 @@ extension LazyDFA {
         var best = LazyDFA.notFound
         let needsFinal = program.needs.contains(.finalTerminator)
         let zone = needsFinal ? textEnd - 3 : Int.max
+        let cls = asciiClass
         while true {
             let t = table
-            alphabet.asciiClass.withUnsafeBufferPointer { cls in
-                while pos > limit && pos < zone {
-                    let b = text[pos - 1]
-                    if b >= 0x80 { break }
-                    let v = t[s + Int(cls[Int(b)])]
-                    if v < 0 || v & 2 != 0 { break }
-                    if v & 1 != 0 { best = pos }
-                    s = Int(v >> 2)
-                    pos -= 1
-                }
+            while pos > limit && pos < zone {
+                let b = text[pos &- 1]
+                if b >= 0x80 { break }
+                let v = t[s &+ Int(cls[Int(b)])]
+                if v < 0 || v & 2 != 0 { break }
+                if v & 1 != 0 { best = pos }
+                s = Int(truncatingIfNeeded: v >> 2)
+                pos &-= 1
             }
             if pos == 0 {
                 let v = transition(s, edge)

@@ -28,16 +28,24 @@ extension MatchEngine {
     func replaceAll(_ text: UnsafeBufferPointer<UInt8>, with replacement: RegexReplacement,
                     into output: inout [UInt8]) throws(RegexError) {
         let end = text.count
+        let p = base(text)
         var copied = 0
         var first = true
         if let literal = replacement.literalBytes {
-            forEachMatch(text, from: 0) { m in
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied..<m.lowerBound]))
-                output.append(contentsOf: literal)
-                copied = m.upperBound
-                return true
+            if !pikeOnly, let shortcut {
+                shortcut.replaceAll(p, count: end, with: literal, sink: &sink, into: &output)
+                return
             }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied..<end]))
+            literal.withUnsafeBufferPointer { r in
+                forEachMatch(text, from: 0) { m in
+                    sink.write(p + copied, m.lowerBound - copied, to: &output)
+                    if let rb = r.baseAddress { sink.write(rb, r.count, to: &output) }
+                    copied = m.upperBound
+                    return true
+                }
+            }
+            sink.write(p + copied, end - copied, to: &output)
+            sink.flush(to: &output)
             return
         }
         var groupSlots = [Int](repeating: -1, count: 2 * (captureCount + 1))

@@ -37,6 +37,10 @@ final class LazyDFA {
     /// `special` marks the dead state and (if `markStarts`) start states.
     private(set) var table: UnsafeMutablePointer<Int32>
     private var capacity: Int
+    /// `alphabet.asciiClass` as a raw table for the scanning loops.
+    let asciiClass: UnsafeMutablePointer<UInt16>
+    /// Row offsets of start states by (entry, flags); -1 when not built.
+    private var startCache: [Int32] = []
     private var keys: [StateKey] = []
     private var isStart: [Bool] = []
     private var index: [StateKey: Int32] = [:]
@@ -67,7 +71,8 @@ final class LazyDFA {
         var mask: UInt64
     }
 
-    init?(program: Program, direction: Direction, cut: Bool) {
+    /// `stateLimit` overrides the cache size (in states), for tests.
+    init?(program: Program, direction: Direction, cut: Bool, stateLimit: Int? = nil) {
         guard let alphabet = Alphabet(program) else { return nil }
         self.program = program
         self.alphabet = alphabet
@@ -77,17 +82,23 @@ final class LazyDFA {
         self.edge = alphabet.classCount
         self.needs = program.needs
         // Keep the table around 4 MiB at most.
-        self.maxStates = max(64, (1 << 20) / stride)
+        self.maxStates = stateLimit ?? max(64, (1 << 20) / stride)
         capacity = 16 * stride
         table = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+        asciiClass = .allocate(capacity: 128)
+        asciiClass.initialize(from: alphabet.asciiClass, count: 128)
         visited = [UInt32](repeating: 0, count: program.insts.count)
         inNext = [UInt32](repeating: 0, count: program.insts.count)
         reset()
     }
 
-    deinit { table.deallocate() }
+    deinit {
+        table.deallocate()
+        asciiClass.deallocate()
+    }
 
     private func reset() {
+        startCache = [Int32](repeating: -1, count: 512)
         keys.removeAll(keepingCapacity: true)
         isStart.removeAll(keepingCapacity: true)
         index.removeAll(keepingCapacity: true)
@@ -148,7 +159,12 @@ final class LazyDFA {
                 flags = reverseFlags(scalar: c)
             }
         }
-        return intern(StateKey(flags: flags, pcs: [pc]))
+        let slot = (pc == program.start ? 0 : 256) + Int(flags)
+        if startCache[slot] >= 0 { return Int(startCache[slot]) }
+        let clears = clearsThisSearch
+        let offset = intern(StateKey(flags: flags, pcs: [pc]))
+        if clears == clearsThisSearch { startCache[slot] = Int32(offset) }
+        return offset
     }
 
     // Flag layout. Forward: bits 0-2 left side, bit 3 left is a word char

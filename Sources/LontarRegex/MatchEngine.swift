@@ -19,23 +19,31 @@ final class MatchEngine {
     private lazy var pike = PikeVM(program: program)
     private lazy var wholePike = PikeVM(program: wholeProgram)
     private lazy var forwardDFA: LazyDFA? = {
-        let dfa = LazyDFA(program: program, direction: .forward, cut: true)
+        let dfa = LazyDFA(program: program, direction: .forward, cut: true, stateLimit: dfaStateLimit)
         dfa?.markStarts = prefilter?.isFast ?? false
         return dfa
     }()
     private lazy var reverseDFA: LazyDFA? = reverseProgram.flatMap {
-        LazyDFA(program: $0, direction: .reverse, cut: false)
+        LazyDFA(program: $0, direction: .reverse, cut: false, stateLimit: dfaStateLimit)
     }
-    private lazy var wholeDFA: LazyDFA? = LazyDFA(program: wholeProgram, direction: .forward, cut: true)
+    private lazy var wholeDFA: LazyDFA? = LazyDFA(program: wholeProgram, direction: .forward, cut: true,
+                                                   stateLimit: dfaStateLimit)
+    /// For tests: a small DFA cache, to exercise cache clearing and giving up.
+    let dfaStateLimit: Int?
     var slots: [Int]
+    /// Staging area for `replaceAll` output.
+    var sink = ByteSink()
     /// For tests: skip the shortcuts and DFAs and use only the Pike VM.
     var pikeOnly = false
+    /// For tests: how many searches the Pike VM did in place of a DFA.
+    var pikeFallbacks = 0
 
     /// A valid address for empty inputs (whose buffers may have none);
     /// nothing is ever read through it.
     private nonisolated(unsafe) static let emptyBase: UnsafeMutablePointer<UInt8> = .allocate(capacity: 1)
 
-    init(_ regex: CompiledRegex) {
+    init(_ regex: CompiledRegex, dfaStateLimit: Int? = nil) {
+        self.dfaStateLimit = dfaStateLimit
         program = regex.forward
         wholeProgram = regex.whole
         reverseProgram = regex.reverse
@@ -45,8 +53,10 @@ final class MatchEngine {
         slots = [Int](repeating: -1, count: regex.forward.slotCount)
     }
 
+    deinit { sink.deallocate() }
+
     @inline(__always)
-    private func base(_ text: UnsafeBufferPointer<UInt8>) -> UnsafePointer<UInt8> {
+    func base(_ text: UnsafeBufferPointer<UInt8>) -> UnsafePointer<UInt8> {
         text.baseAddress ?? UnsafePointer(MatchEngine.emptyBase)
     }
 
@@ -58,11 +68,15 @@ final class MatchEngine {
         let p = base(text)
         let anchored = program.anchoredAtTextStart
         if pikeOnly { return pikeFind(text, from: from, anchored: anchored) }
-        if let shortcut { return shortcut.find(p, from: from, end: end) }
+        if let shortcut {
+            let m = shortcut.find(p, from: from, end: end)
+            return m.start < 0 ? nil : m.start..<m.end
+        }
         var start = from
         if anchored && from > 0 { return nil }
         if !anchored, let prefilter {
-            guard let candidate = prefilter.next(p, from: from, end: end) else { return nil }
+            let candidate = prefilter.next(p, from: from, end: end)
+            if candidate < 0 { return nil }
             start = candidate
         }
         if let dfa = forwardDFA {
@@ -79,6 +93,7 @@ final class MatchEngine {
     }
 
     private func pikeFind(_ text: UnsafeBufferPointer<UInt8>, from: Int, anchored: Bool) -> Range<Int>? {
+        pikeFallbacks += 1
         guard pike.search(text, from: from, anchored: anchored, slots: &slots) else { return nil }
         return slots[0]..<slots[1]
     }
@@ -114,10 +129,11 @@ final class MatchEngine {
         let p = base(text)
         let anchored = program.anchoredAtTextStart
         if pikeOnly { return pike.search(text, from: 0, anchored: anchored, slots: &slots) }
-        if let shortcut { return shortcut.find(p, from: 0, end: end) != nil }
+        if let shortcut { return shortcut.find(p, from: 0, end: end).start >= 0 }
         var start = 0
         if !anchored, let prefilter {
-            guard let candidate = prefilter.next(p, from: 0, end: end) else { return false }
+            let candidate = prefilter.next(p, from: 0, end: end)
+            if candidate < 0 { return false }
             start = candidate
         }
         if let dfa = forwardDFA {

@@ -665,7 +665,9 @@ struct PatternParser {
              "g", "i", "j", "l", "m", "o", "p", "q", "y":
             break
         default:
-            if isEnd(c) && cursor > pattern.count { break }
+            if isEnd(c) && cursor > pattern.count {
+                throw fail("pattern ends with a lone backslash", at: start)
+            }
             return .scalar(c.value)
         }
         throw fail("Illegal/unsupported escape sequence", at: start)

@@ -5,23 +5,32 @@ import Darwin
 #endif
 
 /// Finds occurrences of a byte string, by `memchr` on its rarest byte
-/// (guessed from typical text) followed by a comparison.
-struct LiteralSearcher: Sendable {
-    let needle: [UInt8]
-    /// Offset in `needle` of the byte `memchr` looks for.
+/// (guessed from typical text) followed by a comparison. Immutable after
+/// creation; its bytes live in a raw buffer so searching touches no
+/// reference counts.
+final class LiteralSearcher: @unchecked Sendable {
+    let needle: UnsafeMutablePointer<UInt8>
+    let count: Int
+    /// Offset in the needle of the byte `memchr` looks for.
     let anchorOffset: Int
     let anchorByte: UInt8
 
-    init(_ needle: [UInt8]) {
-        precondition(!needle.isEmpty)
-        self.needle = needle
+    init(_ bytes: [UInt8]) {
+        precondition(!bytes.isEmpty)
+        count = bytes.count
+        needle = .allocate(capacity: bytes.count)
+        needle.initialize(from: bytes, count: bytes.count)
         var best = 0
-        for i in needle.indices where LiteralSearcher.rank(needle[i]) < LiteralSearcher.rank(needle[best]) {
+        for i in bytes.indices where LiteralSearcher.rank(bytes[i]) < LiteralSearcher.rank(bytes[best]) {
             best = i
         }
         anchorOffset = best
-        anchorByte = needle[best]
+        anchorByte = bytes[best]
     }
+
+    deinit { needle.deallocate() }
+
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: needle, count: count)) }
 
     /// How common a byte is in English prose and markup (lower = rarer).
     static func rank(_ b: UInt8) -> Int {
@@ -33,54 +42,68 @@ struct LiteralSearcher: Sendable {
         case UInt8(ascii: "l"), UInt8(ascii: "d"), UInt8(ascii: "c"), UInt8(ascii: "u"), UInt8(ascii: "m"):
             return 700
         case UInt8(ascii: "a")...UInt8(ascii: "z"): return 500
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return 300
         case UInt8(ascii: ","), UInt8(ascii: "."), 0x0A: return 400
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return 300
         case 0x80...0xFF: return 200
         default: return 100
         }
     }
 
-    /// The first position at or after `from` where the needle starts.
+    /// The first position at or after `from` where the needle starts, or -1.
     @inline(__always)
-    func next(_ text: UnsafePointer<UInt8>, from: Int, end: Int) -> Int? {
-        let n = needle.count
+    func next(_ text: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
+        let n = count
         var i = from + anchorOffset
         let last = end - (n - anchorOffset)  // last position the anchor byte may be at
         while i <= last {
-            guard let hit = memchr(text + i, Int32(anchorByte), last - i + 1) else { return nil }
+            guard let hit = memchr(text + i, Int32(anchorByte), last - i + 1) else { return -1 }
             let j = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - text
             let start = j - anchorOffset
-            if needle.withUnsafeBufferPointer({ memcmp(text + start, $0.baseAddress!, n) == 0 }) {
-                return start
-            }
+            if n == 1 || memcmp(text + start, needle, n) == 0 { return start }
             i = j + 1
         }
-        return nil
+        return -1
     }
 }
 
 /// Skips text where no match can start.
-enum Prefilter: Sendable {
-    /// Every match starts with these bytes.
-    case literal(LiteralSearcher)
-    /// Every match starts with this byte.
-    case byte(UInt8)
-    /// Every match starts with one of these bytes (`table[b] != 0`).
-    case bytes([UInt8])
+final class Prefilter: @unchecked Sendable {
+    enum Kind {
+        /// Every match starts with the bytes of `literal`.
+        case literal
+        /// Every match starts with `byte`.
+        case byte
+        /// Every match starts with a byte `b` where `table[b] != 0`.
+        case bytes
+    }
+
+    let kind: Kind
+    let literal: LiteralSearcher?
+    let byte: UInt8
+    let table: UnsafeMutablePointer<UInt8>
 
     /// Builds the prefilter for a pattern, when one helps: a literal prefix
     /// of two or more bytes, else the set of possible first bytes when it
     /// excludes most bytes. Nil for patterns that can match empty.
     init?(_ root: RegexNode) {
+        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        t.initialize(repeating: 0, count: 256)
+        table = t
         let prefix = root.literalPrefix
         if prefix.count >= 2 || (prefix.count == 1 && prefix[0] >= 0x80) {
             var bytes: [UInt8] = []
             for c in prefix { UTF8Bytes.encode(c, into: &bytes) }
-            self = .literal(LiteralSearcher(bytes))
+            kind = .literal
+            literal = LiteralSearcher(bytes)
+            byte = 0
             return
         }
-        guard let first = root.firstCharacters else { return nil }
-        var table = [UInt8](repeating: 0, count: 256)
+        literal = nil
+        guard let first = root.firstCharacters else {
+            t.deallocate()
+            return nil
+        }
+        let table = t
         for r in first.ranges {
             if r.lowerBound < 0x80 {
                 for c in r.lowerBound...min(r.upperBound, 0x7F) { table[Int(c)] = 1 }
@@ -98,41 +121,40 @@ enum Prefilter: Sendable {
                 for b in Int(a[0])...Int(z[0]) { table[b] = 1 }
             }
         }
-        let members = table.reduce(0) { $0 + Int($1) }
-        if members == 1, let b = table.firstIndex(of: 1) {
-            self = .byte(UInt8(b))
+        let members = (0..<256).reduce(0) { $0 + Int(table[$1]) }
+        if members == 1, let b = (0..<256).first(where: { table[$0] != 0 }) {
+            kind = .byte
+            byte = UInt8(b)
         } else if members <= 24 {
-            self = .bytes(table)
+            kind = .bytes
+            byte = 0
         } else {
+            t.deallocate()
             return nil
         }
     }
 
-    /// Whether scanning with it is cheap enough to do at every restart.
-    var isFast: Bool {
-        switch self {
-        case .literal, .byte: return true
-        case .bytes: return false
-        }
-    }
+    deinit { table.deallocate() }
 
-    /// The first position at or after `from` where a match might start.
-    func next(_ text: UnsafePointer<UInt8>, from: Int, end: Int) -> Int? {
-        switch self {
-        case .literal(let searcher):
-            return searcher.next(text, from: from, end: end)
-        case .byte(let b):
-            guard from < end, let hit = memchr(text + from, Int32(b), end - from) else { return nil }
+    /// Whether scanning with it is cheap enough to do at every restart.
+    var isFast: Bool { kind != .bytes }
+
+    /// The first position at or after `from` where a match might start, or -1.
+    @inline(__always)
+    func next(_ text: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
+        switch kind {
+        case .literal:
+            return literal.unsafelyUnwrapped.next(text, from: from, end: end)
+        case .byte:
+            guard from < end, let hit = memchr(text + from, Int32(byte), end - from) else { return -1 }
             return UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - text
-        case .bytes(let table):
-            return table.withUnsafeBufferPointer { t in
-                var i = from
-                while i < end {
-                    if t[Int(text[i])] != 0 { return i }
-                    i += 1
-                }
-                return nil
+        case .bytes:
+            var i = from
+            while i < end {
+                if table[Int(text[i])] != 0 { return i }
+                i += 1
             }
+            return -1
         }
     }
 }

@@ -27,6 +27,14 @@ public struct RegexPattern: Sendable, CustomStringConvertible {
     public var captureCount: Int { compiled.captureCount }
     /// Named groups (`(?<name>…)`) and their numbers.
     public var groupNames: [String: Int] { compiled.groupNames }
+    /// Groups for which Java reports a value left over from backtracking
+    /// rather than the part of the match the group took: capturing groups
+    /// inside a repeated group whose body has a fixed length, such as group 1
+    /// of `(?:(\w)-)+` (Java's `GroupCurly` never resets them). Lontar
+    /// reports the value of the match itself for these, which can differ
+    /// from Java's; replacements that use them are refused, and callers that
+    /// extract such a group should refuse it too.
+    public var historyDependentGroups: Set<Int> { compiled.historyDependentGroups }
 
     /// A matcher with its own state, for use by one thread at a time.
     public func makeMatcher() -> RegexMatcher { RegexMatcher(compiled) }
@@ -130,6 +138,8 @@ public struct RegexMatch: Sendable, Equatable {
     public var captureCount: Int { slots.count / 2 - 1 }
 
     /// The range of group `i` (0 = whole match), nil if it did not take part.
+    /// (For the pattern's `historyDependentGroups`, Java may report another
+    /// value; see there.)
     public func range(ofGroup i: Int) -> Range<Int>? {
         precondition(i >= 0 && i <= captureCount, "no group \(i)")
         let s = slots[2 * i], e = slots[2 * i + 1]

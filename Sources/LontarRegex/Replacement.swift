@@ -18,10 +18,11 @@ public struct RegexReplacement: Sendable {
 
     /// Parses `template` against the groups of `pattern`.
     public init(_ template: String, for pattern: RegexPattern) {
-        self.init(template, captureCount: pattern.captureCount, groupNames: pattern.groupNames)
+        self.init(template, captureCount: pattern.captureCount, groupNames: pattern.groupNames,
+                  historyDependent: pattern.historyDependentGroups)
     }
 
-    init(_ template: String, captureCount: Int, groupNames: [String: Int]) {
+    init(_ template: String, captureCount: Int, groupNames: [String: Int], historyDependent: Set<Int> = []) {
         var parts: [Part] = []
         var literal: [UInt8] = []
         var failure: RegexError? = nil
@@ -75,6 +76,12 @@ public struct RegexReplacement: Sendable {
                         i += 1
                     }
                     if group > captureCount { fail("No group \(group)", dollar); break scan }
+                }
+                if historyDependent.contains(group) {
+                    fail("group \(group) is inside a repeated fixed-length group, where Java reports a value left "
+                         + "over from backtracking; Lontar does not reproduce that (make the outer group variable-length "
+                         + "or move the capture out of the repetition)", dollar)
+                    break scan
                 }
                 flush()
                 parts.append(.group(group))

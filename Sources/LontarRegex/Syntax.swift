@@ -44,6 +44,41 @@ indirect enum RegexNode: Equatable, Sendable {
         }
     }
 
+    /// Capturing groups whose value Java reports from its backtracking
+    /// history rather than from the match: groups nested inside a repeated
+    /// group that Java runs with `GroupCurly` (a repeated group with a
+    /// deterministic body, any quantifier except `?`/`{0,1}`). `GroupCurly`
+    /// never resets the groups inside it when it backs off or fails, so
+    /// `(?:(\w))+\w` on "ab" reports group 1 as "b" where the match used "a".
+    var historyDependentCaptures: Set<Int> {
+        var out = Set<Int>()
+        collectHistoryDependent(inside: false, into: &out)
+        return out
+    }
+
+    private func collectHistoryDependent(inside: Bool, into out: inout Set<Int>) {
+        switch self {
+        case .empty, .literal, .set, .assertion:
+            return
+        case .concat(let items):
+            for item in items { item.collectHistoryDependent(inside: inside, into: &out) }
+        case .alternation(let alts):
+            for a in alts { a.collectHistoryDependent(inside: inside, into: &out) }
+        case .group(let body, let capture):
+            if inside, let capture { out.insert(capture) }
+            body.collectHistoryDependent(inside: inside, into: &out)
+        case .repetition(let body, let min, let max, _):
+            let isQuestion = min == 0 && max == 1
+            if !isQuestion, case .group(let inner, _) = body, inner.isDeterministic {
+                // The repeated group's own capture is restored correctly;
+                // groups inside it are not.
+                inner.collectHistoryDependent(inside: true, into: &out)
+            } else {
+                body.collectHistoryDependent(inside: inside, into: &out)
+            }
+        }
+    }
+
     /// Whether every path through the node consumes no input.
     var isZeroWidth: Bool {
         switch self {

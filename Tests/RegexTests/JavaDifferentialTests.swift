@@ -38,6 +38,12 @@ struct JavaDifferentialTests {
         Case(pattern: "(\\b)*", input: "ab", replacement: "[$1]"),
         Case(pattern: "((\\b))*", input: "ab", replacement: "[$1$2]"),
         Case(pattern: "(?:(\\b))*", input: "ab", replacement: "[$1]"),
+        // Groups inside repeated fixed-length groups keep values from
+        // backtracking in Java; Lontar refuses to expose those groups but
+        // must agree on everything else.
+        Case(pattern: "(?:(\\w))+\\w", input: "ab", replacement: "[$1]"),
+        Case(pattern: "((\\w))+\\w", input: "abc", replacement: "[$1]"),
+        Case(pattern: "(?:(\\d)-)+x|\\d", input: "1-2-y3", replacement: "<$0>"),
         // Leftmost-first, not leftmost-longest.
         Case(pattern: "a|ab", input: "abab"),
         Case(pattern: "(a|ab)(c|bcd)(d*)", input: "abcd", replacement: "$1,$2,$3"),

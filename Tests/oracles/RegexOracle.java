@@ -12,6 +12,9 @@
 // replaceAll: "R" + result-hex, or "E" + message-hex if it throws.
 // split: number of pieces, ':', pieces (hex) joined by ','.
 // matches, find: 1 or 0 (Matcher.matches(), a fresh Matcher.find()).
+//
+// With the argument "categories" it instead prints Character.getType for
+// every code point as runs: "first-code-point-hex category" per line.
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -21,7 +24,25 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 public class RegexOracle {
+    static final String[] CATEGORY = {
+        "Cn", "Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Me", "Mc", "Nd", "Nl", "No", "Zs", "Zl", "Zp", "Cc",
+        "Cf", "??", "Co", "Cs", "Pd", "Ps", "Pe", "Pc", "Po", "Sm", "Sc", "Sk", "So", "Pi", "Pf",
+    };
+
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("categories")) {
+            PrintStream out = new PrintStream(System.out, false, "UTF-8");
+            int previous = -1;
+            for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+                int type = Character.getType(cp);
+                if (type != previous) {
+                    out.println(Integer.toHexString(cp) + " " + CATEGORY[type]);
+                    previous = type;
+                }
+            }
+            out.flush();
+            return;
+        }
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         PrintStream out = new PrintStream(System.out, false, "UTF-8");
         String line;
