@@ -162,6 +162,17 @@ extension Column {
         if case .double(let n) = try round(.double(.nan)) { #expect(n.isNaN) } else { Issue.record("not a double") }
     }
 
+    @Test func coalesceAndNullLiterals() throws {
+        #expect(try eval(.coalesce([.col("i"), .lit(0)])) == [.int(7), .int(-7), .int(0), .int(5)])
+        #expect(try eval(.coalesce([.col("i"), .col("d")])) == [.double(7), .double(-7), .double(2.5), .double(5)])
+        #expect(try eval(.coalesce([.col("s"), .lit("?")])).map { $0 == .null } == [false, false, false, false])
+        #expect(try eval(.coalesce([.literal(.null), .col("b")])) == [.bool(true), .bool(false), .null, .bool(true)])
+        #expect(throws: FrameError.self) { try eval(.coalesce([.col("s"), .col("i")])) }
+        #expect(try eval(.lower(.literal(.null))) == [.null, .null, .null, .null])
+        #expect(try eval(.size(.tokenize(.literal(.null)))) == [.null, .null, .null, .null])
+        #expect(try frame.evaluate(.literal(.null)).type == .string)
+    }
+
     @Test func typeErrorsNameTheProblem() throws {
         #expect(throws: FrameError.unknownColumn("sx", available: ["i", "d", "s", "b"])) { try eval(.lower(.col("sx"))) }
         let message = FrameError.unknownColumn("Text", available: ["text", "id", "texts"]).description

@@ -24,6 +24,31 @@ import Testing
         #expect(u.column(named: "b")!.scalars.last == .null)
     }
 
+    /// Many chunks, assembled in order: the same column on 1 or 3 threads, and
+    /// equal to evaluating each row on its own.
+    @Test func evaluationAcrossChunksIsThreadIndependent() throws {
+        var rng = SplitMix(seed: 5)
+        let n = Parallel.chunkRows * 3 + 123
+        let texts: [String?] = (0 ..< n).map { i in rng.int(7) == 0 ? nil : "Row \(i)  Σ\tİ" + String(repeating: "x", count: rng.int(5)) }
+        let f = try Frames.frame(Frames.strings("t", texts), Frames.ints("i", (0 ..< n).map { Int64($0) }))
+        let e = ColumnExpression.concat([.lower(.col("t")), .lit("|"), .cast(.col("i") * .lit(2), .string)])
+        let saved = Parallel.threadCount
+        defer { Parallel.threadCount = saved }
+        Parallel.threadCount = 1
+        let one = try f.evaluate(e), oneTokens = try f.evaluate(.tokenize(.col("t")))
+        Parallel.threadCount = 3
+        let three = try f.evaluate(e), threeTokens = try f.evaluate(.tokenize(.col("t")))
+        #expect(one == three)
+        #expect(oneTokens == threeTokens)
+        for i in [0, 1, Parallel.chunkRows - 1, Parallel.chunkRows, 2 * Parallel.chunkRows + 7, n - 1] {
+            let row = try f.gather([i])
+            #expect(try row.evaluate(e)[0] == three[i], "row \(i)")
+            #expect(try row.evaluate(.tokenize(.col("t")))[0] == threeTokens[i], "row \(i)")
+        }
+        #expect(three.count == n)
+        #expect(three.isNull(texts.firstIndex(where: { $0 == nil })!))
+    }
+
     /// Spark: ascending puts nulls first, descending last; -0.0 ties with
     /// 0.0; NaN is the largest value.
     @Test func sortOrderMatchesSpark() throws {
@@ -151,6 +176,10 @@ import Testing
         let r = try Frames.frame(Frames.doubles("v", (1 ... 10).map { Double($0) })).summary()
         #expect(r.column(named: "v")!.scalars == ["10", "5.5", "3.0276503540974917", "1.0", "3.0", "5.0", "8.0", "10.0"].map { .string($0) })
         #expect(throws: FrameError.self) { try f.summary(["median"]) }
+        // An empty frame: count 0, everything else null (Spark).
+        let e = try Frames.frame(Frames.ints("i", []), Frames.strings("s", [])).describe()
+        #expect(e.column(named: "i")!.scalars == [.string("0"), .null, .null, .null, .null])
+        #expect(e.column(named: "s")!.scalars == [.string("0"), .null, .null, .null, .null])
     }
 
     @Test func histogramMatchesPySpark() throws {
@@ -164,6 +193,21 @@ import Testing
         #expect(try f.histogram("i", bins: 3).counts == [4, 1, 1])
         #expect(try Frames.frame(Frames.ints("c", [5, 5])).histogram("c", bins: 3) == Histogram(edges: [5, 5], counts: [2]))
         #expect(throws: FrameError.self) { try Frames.frame(Frames.ints("c", [nil])).histogram("c", bins: 3) }
+    }
+
+    /// Hostile arguments give errors or sane values, never a crash.
+    @Test func extremeInputsDoNotCrash() throws {
+        let f = try Frames.frame(Frames.ints("i", [Int64.max, Int64.min, 0]), Frames.doubles("d", [0, 5e-324, 1]))
+        #expect(throws: FrameError.self) { try f.gather([3]) }
+        #expect(throws: FrameError.self) { try f.gather([-1]) }
+        #expect(throws: FrameError.self) { try f.histogram("d", bins: Int.max) }
+        #expect(try Frames.frame(Frames.doubles("d", [0, 5e-324])).histogram("d", bins: 3).counts.reduce(0, +) == 2)
+        let s = try f.summary(["min", "50%", "max"], columns: ["i"])
+        #expect(s.column(named: "i")!.scalars == [.string("\(Int64.min)"), .string("0"), .string("\(Int64.max)")])
+        #expect(try f.evaluate(.round(.col("d"), scale: Int.max)).scalars == f.column(named: "d")!.scalars)
+        #expect(try f.evaluate(.round(.col("i"), scale: Int.min)).scalars == [.int(0), .int(0), .int(0)])
+        #expect(throws: FrameError.self) { try f.sample(fraction: .nan, seed: 1) }
+        #expect(throws: FrameError.self) { try f.limit(-1) }
     }
 
     @Test func tokenFrequencies() throws {

@@ -196,7 +196,7 @@ struct Checker {
         try statistics()
         try formatting()
         #expect(mismatches == 0, "\(mismatches) mismatches with Spark")
-        // 2500 rows × 30 derived columns, the statistics, 400 doubles, ~4000 code points.
+        // 2500 rows × 35 derived columns, the statistics, 400 doubles, ~4000 code points.
         #expect(comparisons > 80_000, "only \(comparisons) values compared")
     }
 
@@ -213,6 +213,11 @@ struct Checker {
             ("split_space", .split(t, pattern: " ", limit: -1)), ("split_punct", .split(t, pattern: "[.,]", limit: 3)),
             ("has_xmath", .rlike(t, pattern: "xmath[0-9]+")),
             ("mark_xmath", .regexpReplace(t, pattern: "xmath[0-9]+", replacement: "<$0>")),
+            ("swap_xmath", .regexpReplace(t, pattern: "(x?math)([0-9]+)", replacement: "$2-$1")),
+            ("empty_matches", .regexpReplace(.regexpReplace(t, pattern: "[\\x{10000}-\\x{10FFFF}]", replacement: ""),
+                                             pattern: "[aeiou]*", replacement: "_")),
+            ("split_engine", .split(t, pattern: "\\s*[,.]\\s*|\\t", limit: -1)),
+            ("rlike_engine", .rlike(t, pattern: "^[A-Z]|[0-9]$")),
             ("concat", .concat([.col("label"), .lit(":"), num])),
             ("arith_int", (num * .lit(3) + .lit(1)) % .lit(7)), ("div", num / .lit(4)),
             ("arith_double", val * .lit(2) - num), ("round2", .round(val, scale: 2)), ("round_neg", .round(val, scale: -1)),
@@ -224,6 +229,7 @@ struct Checker {
             ("clean_tokens", .tokenize(Self.clean(t))), ("size_after", .size(.tokenize(Self.clean(t)))),
             ("regex_tokens", .regexTokenize(t, .init())),
             ("regex_tokens_min3", .regexTokenize(t, .init(pattern: " ", minTokenLength: 3, toLowercase: false))),
+            ("regex_words", .regexTokenize(t, .init(pattern: "[a-z]+|[0-9]+", gaps: false))),
         ]
         return try frame.select(columns.map { (name: $0.0, expression: $0.1) })
     }

@@ -62,6 +62,12 @@ def main():
         F.split("text", " ").alias("split_space"), F.split("text", "[.,]", 3).alias("split_punct"),
         F.col("text").rlike("xmath[0-9]+").alias("has_xmath"),
         F.regexp_replace("text", "xmath[0-9]+", "<$0>").alias("mark_xmath"),
+        F.regexp_replace("text", "(x?math)([0-9]+)", "$2-$1").alias("swap_xmath"),
+        # Java steps into the middle of a surrogate pair after an empty match
+        # (turning it into "?"); Lontar does not, so no astral characters here.
+        F.regexp_replace(F.regexp_replace("text", "[\\x{10000}-\\x{10FFFF}]", ""), "[aeiou]*", "_").alias("empty_matches"),
+        F.split("text", "\\s*[,.]\\s*|\\t").alias("split_engine"),
+        F.col("text").rlike("^[A-Z]|[0-9]$").alias("rlike_engine"),
         F.concat(F.col("label"), F.lit(":"), F.col("num")).alias("concat"),
         ((F.col("num") * 3 + 1) % 7).alias("arith_int"), (F.col("num") / 4).alias("div"),
         (F.col("val") * 2 - F.col("num")).alias("arith_double"),
@@ -78,6 +84,8 @@ def main():
     rows = RegexTokenizer(inputCol="text", outputCol="regex_tokens").transform(rows)
     rows = RegexTokenizer(inputCol="text", outputCol="regex_tokens_min3", minTokenLength=3,
                           toLowercase=False, pattern=" ").transform(rows)
+    rows = RegexTokenizer(inputCol="text", outputCol="regex_words", gaps=False,
+                          pattern="[a-z]+|[0-9]+").transform(rows)
     out["rows"] = [r.asDict() for r in rows.drop("text", "label", "num", "val").orderBy("id").collect()]
 
     # --- Filters, sort, distinct.

@@ -192,3 +192,68 @@ extension Column {
         return Column(name: name, storage: storage, valid: count == 0 ? nil : [Bool](repeating: false, count: count))
     }
 }
+
+/// Builds one column from consecutive pieces (chunk results), appending each
+/// piece as it arrives so that the pieces can be released one by one. One
+/// stored array per kind keeps the growing buffer uniquely referenced, so it
+/// grows in place.
+struct ColumnAppender {
+    private let type: ColumnType
+    private var ints: [Int64] = []
+    private var doubles: [Double] = []
+    private var bools: [Bool] = []
+    private var strings = StringColumn()
+    private var elements = StringColumn()
+    private var rowOffsets = [0]
+    private var valid: [Bool]? = nil
+    private var count = 0
+
+    /// `rows`/`bytes`: expected final size (a capacity hint, may be 0).
+    init(type: ColumnType, rows: Int, bytes: Int) {
+        self.type = type
+        switch type {
+        case .int64: ints.reserveCapacity(rows)
+        case .double: doubles.reserveCapacity(rows)
+        case .bool: bools.reserveCapacity(rows)
+        case .string: strings.reserve(rows: rows, bytes: bytes)
+        case .stringList: break
+        }
+    }
+
+    mutating func append(_ piece: Column) {
+        if let v = piece.valid {
+            if valid == nil { valid = [Bool](repeating: true, count: count) }
+            valid!.append(contentsOf: v)
+        } else if valid != nil {
+            valid!.append(contentsOf: repeatElement(true, count: piece.count))
+        }
+        count += piece.count
+        switch piece.storage {
+        case .int64(let b): ints.append(contentsOf: b)
+        case .double(let b): doubles.append(contentsOf: b)
+        case .bool(let b): bools.append(contentsOf: b)
+        case .string(let b):
+            let base = strings.bytes.count
+            strings.bytes.append(contentsOf: b.bytes)
+            strings.offsets.append(contentsOf: b.offsets.dropFirst().lazy.map { $0 + base })
+        case .stringList(let b):
+            let base = elements.count
+            let byteBase = elements.bytes.count
+            elements.bytes.append(contentsOf: b.elements.bytes)
+            elements.offsets.append(contentsOf: b.elements.offsets.dropFirst().lazy.map { $0 + byteBase })
+            rowOffsets.append(contentsOf: b.rowOffsets.dropFirst().lazy.map { $0 + base })
+        }
+    }
+
+    func finish(name: String) -> Column {
+        let storage: ColumnStorage
+        switch type {
+        case .int64: storage = .int64(ints)
+        case .double: storage = .double(doubles)
+        case .bool: storage = .bool(bools)
+        case .string: storage = .string(strings)
+        case .stringList: storage = .stringList(StringListColumn(elements: elements, rowOffsets: rowOffsets))
+        }
+        return Column(name: name, storage: storage, valid: Column.normalized(valid))
+    }
+}

@@ -62,6 +62,51 @@ public enum Parallel {
         return try slots.map { try $0!.get() }
     }
 
+    /// Runs `body` on every chunk in parallel and hands each result to
+    /// `consume` in chunk order, one at a time, releasing it right after: only
+    /// the few chunks finished ahead of the next one to consume are held, so
+    /// assembling a large output needs no second full-size copy.
+    static func mapInOrder<T>(count: Int, rows: Int = chunkRows,
+                              _ body: (Range<Int>) throws -> T, consume: (T) throws -> Void) throws {
+        let chunks = Self.chunks(count, rows: rows)
+        let n = chunks.count
+        let workers = min(threadCount, n)
+        if workers <= 1 {
+            for c in chunks { try consume(try body(c)) }
+            return
+        }
+        let slots = UnsafeMutableBufferPointer<Result<T, Error>?>.allocate(capacity: n)
+        slots.initialize(repeating: nil)
+        defer { slots.deinitialize(); slots.deallocate() }
+        let cursor = ConsumptionCursor()
+        withoutActuallyEscaping(body) { body in
+            withoutActuallyEscaping(consume) { consume in
+                // Shared state: `slots` entries and the cursor are only touched
+                // under the cursor's lock; `consume` runs under it too, so results
+                // are consumed strictly in order by one thread at a time.
+                let shared = UncheckedSendable((chunks: chunks, body: body, consume: consume, counter: Counter(), slots: slots))
+                DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                    let s = shared.value
+                    while true {
+                        let i = s.counter.next()
+                        if i >= n { return }
+                        let result = Result { try s.body(s.chunks[i]) }
+                        cursor.lock.withLock {
+                            s.slots[i] = result
+                            while cursor.next < n, let ready = s.slots[cursor.next] {
+                                s.slots[cursor.next] = nil
+                                cursor.next += 1
+                                if cursor.failure != nil { continue }
+                                do { try s.consume(try ready.get()) } catch { cursor.failure = error }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let failure = cursor.failure { throw failure }
+    }
+
     /// Runs `body` on every chunk for its side effects (each chunk must write
     /// only its own rows).
     static func forEach(count: Int, rows: Int = chunkRows, _ body: (Range<Int>) throws -> Void) throws {
@@ -85,4 +130,11 @@ final class Counter: @unchecked Sendable {
             return value
         }
     }
+}
+
+/// The in-order consumption state of `Parallel.mapInOrder`, guarded by `lock`.
+final class ConsumptionCursor: @unchecked Sendable {
+    let lock = NSLock()
+    var next = 0
+    var failure: Error? = nil
 }

@@ -80,8 +80,10 @@ enum Arithmetic {
 
     /// Spark `round(x, scale)` with HALF_UP. Bigints round only for negative
     /// scales; doubles round the decimal that Java prints for them.
-    static func round(_ a: Operand, scale: Int, expression: String, firstRow: Int) throws -> Operand {
+    static func round(_ a: Operand, scale requested: Int, expression: String, firstRow: Int) throws -> Operand {
         if a.isNullConstant { return a }
+        // Beyond ±400 digits every double and bigint is either kept or zeroed.
+        let scale = Swift.min(Swift.max(requested, -400), 400)
         let valid = a.validity()
         if a.type == .int64 {
             var xs = a.ints()

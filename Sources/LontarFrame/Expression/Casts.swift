@@ -28,7 +28,7 @@ enum Casts {
                 // Spark: truncate toward zero; NaN, ±∞ and values beyond the
                 // 64-bit range are CAST_OVERFLOW.
                 let x = xs[k]
-                guard x.isFinite, x > -9.223372036854775808e18 - 1, x < 9.223372036854775808e18 else {
+                guard x.isFinite, x >= -9.223372036854775808e18, x < 9.223372036854775808e18 else {
                     throw FrameError.invalidCast(value: JavaDouble.string(x), to: .int64, row: firstRow + k)
                 }
                 out[k] = Int64(x.rounded(.towardZero))

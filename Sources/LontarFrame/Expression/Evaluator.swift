@@ -24,7 +24,7 @@ struct EvaluationContext {
         case let .regexpReplace(_, p, r):
             let pattern = try compile(p)
             let key = ReplacementKey(pattern: p, replacement: r)
-            if replacements[key] == nil { replacements[key] = try JavaReplacement.parse(r, for: pattern) }
+            if replacements[key] == nil { replacements[key] = JavaReplacement(r, for: pattern) }
         case .rlike(_, let p), .split(_, let p, _):
             _ = try compile(p)
         case .regexTokenize(_, let o):
@@ -97,14 +97,13 @@ struct Evaluator {
         case .rtrim(let a):
             return StringFunctions.map(try evaluate(a)) { StringFunctions.trimSpaces($0, leading: false, trailing: true, into: &$1) }
         case let .regexpReplace(a, p, r):
-            var kernels = RegexKernels(try pattern(p))
+            let kernels = RegexKernels(try pattern(p))
             guard let replacement = context.replacements[.init(pattern: p, replacement: r)] else {
                 throw FrameError.invalidPattern(pattern: p, message: "internal error: replacement not prepared")
             }
-            let literal = replacement.literal
-            return StringFunctions.map(try evaluate(a)) { kernels.replaceAll($0, with: replacement, literal: literal, into: &$1) }
+            return try StringFunctions.map(try evaluate(a)) { try kernels.replaceAll($0, with: replacement, into: &$1) }
         case let .rlike(a, p):
-            var kernels = RegexKernels(try pattern(p))
+            let kernels = RegexKernels(try pattern(p))
             return StringFunctions.predicate(try evaluate(a)) { kernels.matches($0) }
         case let .contains(a, b):
             return StringFunctions.predicate(try evaluate(a), try evaluate(b), StringFunctions.contains)
@@ -113,9 +112,9 @@ struct Evaluator {
         case let .endsWith(a, b):
             return StringFunctions.predicate(try evaluate(a), try evaluate(b), StringFunctions.endsWith)
         case let .split(a, p, limit):
-            var kernels = RegexKernels(try pattern(p))
+            let kernels = RegexKernels(try pattern(p))
             return StringFunctions.mapToList(try evaluate(a)) { text, out in
-                SparkSplit.split(text, kernels: &kernels, limit: limit, into: &out)
+                SparkSplit.split(text, kernels: kernels, limit: limit, into: &out)
             }
         case .concat(let args):
             let parts = try args.map { arg -> Operand in
@@ -135,10 +134,10 @@ struct Evaluator {
                 SparkTokenizer.tokenize(text, into: &out, scratch: &scratch)
             }
         case let .regexTokenize(a, options):
-            var kernels = RegexKernels(try pattern(options.pattern))
+            let kernels = RegexKernels(try pattern(options.pattern))
             var scratch: [UInt8] = []
             return StringFunctions.mapToList(try evaluate(a)) { text, out in
-                SparkRegexTokenizer.tokenize(text, options: options, kernels: &kernels, scratch: &scratch, into: &out)
+                SparkRegexTokenizer.tokenize(text, options: options, kernels: kernels, scratch: &scratch, into: &out)
             }
         }
     }
@@ -169,10 +168,22 @@ extension Frame {
         let context = try EvaluationContext(frame: self, expression: expression)
         let count = columns.isEmpty ? 0 : rowCount
         if count == 0 { return Column(name: name, storage: .empty(type ?? .string)) }
-        let parts = try Parallel.map(count: count) { rows in
-            try Evaluator(context: context, rows: rows).evaluate(expression).materialize(type: type ?? .string)
+        // Chunks are appended in order as they finish and then released, so the
+        // result is built without holding a second full-size copy. A string
+        // result is expected to be about as large as the string it is made from.
+        let resultType = type ?? .string
+        var hint = 0
+        if resultType == .string, let source = expression.referencedColumns.lazy.compactMap({ self.column(named: $0) }).first,
+           case .string(let s) = source.storage {
+            hint = s.bytes.count
         }
-        return Column.concatenate(parts, name: name)
+        var appender = ColumnAppender(type: resultType, rows: count, bytes: hint)
+        try Parallel.mapInOrder(count: count) { rows in
+            try Evaluator(context: context, rows: rows).evaluate(expression).materialize(type: resultType)
+        } consume: { piece in
+            appender.append(piece)
+        }
+        return appender.finish(name: name)
     }
 }
 

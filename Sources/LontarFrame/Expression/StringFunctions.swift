@@ -4,16 +4,16 @@ import Foundation
 /// kernel into a column, propagating nulls.
 enum StringFunctions {
     /// Applies `transform` to every non-null row, producing a string column.
-    static func map(_ a: Operand, _ transform: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Void) -> Operand {
+    static func map(_ a: Operand, _ transform: (UnsafeBufferPointer<UInt8>, inout [UInt8]) throws -> Void) rethrows -> Operand {
         if a.isNullConstant { return .constant(.null, type: .string, count: a.count) }
         let valid = a.validity()
         let n = a.count
-        return a.withStrings { rows in
+        return try a.withStrings { rows in
             var bytes: [UInt8] = []
             bytes.reserveCapacity(rows.totalBytes + rows.totalBytes / 8)
             var offsets = [Int](repeating: 0, count: n + 1)
             for k in 0 ..< n {
-                if valid?[k] ?? true { transform(rows[k], &bytes) }
+                if valid?[k] ?? true { try transform(rows[k], &bytes) }
                 offsets[k + 1] = bytes.count
             }
             return .computed(.string(StringColumn(bytes: bytes, offsets: offsets)), valid: valid)
@@ -154,7 +154,7 @@ enum StringFunctions {
 /// pattern (`gaps`) or collect its matches, keeping tokens of at least
 /// `minTokenLength` UTF-16 code units.
 enum SparkRegexTokenizer {
-    static func tokenize(_ text: UnsafeBufferPointer<UInt8>, options: RegexTokenizerOptions, kernels: inout RegexKernels,
+    static func tokenize(_ text: UnsafeBufferPointer<UInt8>, options: RegexTokenizerOptions, kernels: RegexKernels,
                          scratch: inout [UInt8], into out: inout StringColumn) {
         scratch.removeAll(keepingCapacity: true)
         if options.toLowercase { JavaCase.lower(text, into: &scratch) } else { scratch.append(contentsOf: text) }

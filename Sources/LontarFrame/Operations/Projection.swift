@@ -67,9 +67,14 @@ extension Frame {
         return frame
     }
 
-    /// The rows at `indices`, in that order, as a new frame.
+    /// The rows at `indices`, in that order, as a new frame (an index may
+    /// repeat; every one must be a row of this frame).
     public func gather(_ indices: [Int]) throws -> Frame {
         if columns.isEmpty { return self }
+        let n = count()
+        if let bad = indices.first(where: { $0 < 0 || $0 >= n }) {
+            throw FrameError.invalidArgument("row \(bad) does not exist; the frame has \(n) rows")
+        }
         return try Frame(columns: columns.map { $0.gather(indices) })
     }
 

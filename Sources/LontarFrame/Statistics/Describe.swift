@@ -32,6 +32,7 @@ extension Frame {
         for c in chosen {
             let moments = try MomentsScanner(c).scanAll(count())
             var percentileValues: [Double]? = nil
+            var percentileInts: [Int64]? = nil
             var cells: [String?] = []
             for s in parsed {
                 switch s {
@@ -53,11 +54,20 @@ extension Frame {
                     let hasNull = c.valid?.contains(false) ?? false
                     cells.append(String(groups.groupCount - (hasNull ? 1 : 0)))
                 case .percentile(let p):
+                    if case .int64(let v) = c.storage {
+                        // Exact bigints (a trip through double would round large ones).
+                        if percentileInts == nil {
+                            percentileInts = (0 ..< v.count).filter { !c.isNull($0) }.map { v[$0] }.sorted()
+                        }
+                        let ints = percentileInts!
+                        guard !ints.isEmpty else { cells.append(nil); break }
+                        cells.append(String(ints[Self.percentileRank(ints.count, p)]))
+                        break
+                    }
                     if percentileValues == nil { percentileValues = Self.sortedNumericValues(c) }
                     let values = percentileValues!
                     guard !values.isEmpty else { cells.append(nil); break }
-                    let v = Self.percentile(values, p)
-                    cells.append(c.type == .int64 ? String(Int64(v)) : JavaDouble.string(v))
+                    cells.append(JavaDouble.string(values[Self.percentileRank(values.count, p)]))
                 }
             }
             var sc = StringColumn()
@@ -94,14 +104,15 @@ extension Frame {
         return values
     }
 
-    /// Spark's percentile rule on exact data: `p ≤ 1e-4` is the minimum,
-    /// `p ≥ 1 - 1e-4` the maximum, otherwise the value of rank `ceil(p · n)`.
-    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    /// Spark's percentile rule on exact data, as an index into `n` sorted
+    /// values: `p ≤ 1e-4` is the minimum, `p ≥ 1 - 1e-4` the maximum,
+    /// otherwise the value of rank `ceil(p · n)`.
+    static func percentileRank(_ n: Int, _ p: Double) -> Int {
         let relativeError = 1.0 / 10_000
-        if p <= relativeError { return sorted[0] }
-        if p >= 1 - relativeError { return sorted[sorted.count - 1] }
-        let rank = Int((p * Double(sorted.count)).rounded(.up))
-        return sorted[Swift.min(Swift.max(rank, 1), sorted.count) - 1]
+        if p <= relativeError { return 0 }
+        if p >= 1 - relativeError { return n - 1 }
+        let rank = Int((p * Double(n)).rounded(.up))
+        return Swift.min(Swift.max(rank, 1), n) - 1
     }
 }
 

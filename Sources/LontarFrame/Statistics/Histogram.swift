@@ -22,7 +22,9 @@ extension Frame {
     /// goes to bin `⌊(x - min) / width⌋`, the maximum to the last bin. If all
     /// values are equal the result is one bin `[min, max]`.
     public func histogram(_ name: String, bins: Int) throws -> Histogram {
-        guard bins >= 1 else { throw FrameError.invalidArgument("histogram needs at least 1 bin, got \(bins)") }
+        guard bins >= 1 && bins <= 1_000_000 else {
+            throw FrameError.invalidArgument("histogram needs between 1 and 1000000 bins, got \(bins)")
+        }
         let c = try requireColumn(name)
         var values: [Double] = []
         var integral: [Int64]? = nil
@@ -50,8 +52,8 @@ extension Frame {
         edges.append(hi)
         var counts = [Int64](repeating: 0, count: bins + 1)
         for x in values {
-            let t = Int(((x - lo) / width).rounded(.towardZero))
-            counts[Swift.min(t, bins)] += 1
+            let t = ((x - lo) / width).rounded(.towardZero)
+            counts[t.isFinite && t < Double(bins) ? Swift.max(Int(t), 0) : bins] += 1
         }
         counts[bins - 1] += counts[bins]
         counts.removeLast()

@@ -41,14 +41,14 @@ extension Frame {
             case .string(let s):
                 var tokens = StringColumn()
                 var scratch: [UInt8] = []
-                var kernels = regex.map { RegexKernels($0.1) }
+                let kernels = regex.map { RegexKernels($0.1) }
                 for row in rows where !c.isNull(row) {
                     tokens.bytes.removeAll(keepingCapacity: true)
                     tokens.offsets.removeAll(keepingCapacity: true)
                     tokens.offsets.append(0)
                     s.withBytes(row) { text in
                         if let (options, _) = regex {
-                            SparkRegexTokenizer.tokenize(text, options: options, kernels: &kernels!, scratch: &scratch, into: &tokens)
+                            SparkRegexTokenizer.tokenize(text, options: options, kernels: kernels!, scratch: &scratch, into: &tokens)
                         } else {
                             SparkTokenizer.tokenize(text, into: &tokens, scratch: &scratch)
                         }
