@@ -73,14 +73,8 @@ enum CSVReader {
             while wave.count < options.threads, let block = try reader.next() { wave.append(block) }
             if wave.isEmpty { break }
             let cap = options.limit.map { $0 - rows }
-            let blocks = wave
-            let results = try Parallel.map(Array(blocks.indices)) { i in
-                blocks[i].bytes.withUnsafeBufferPointer { buf in
-                    CSVBlockParser(config: config).parse(UnsafeBufferPointer(rebasing: buf[0 ..< blocks[i].count]),
-                                                          start: blocks[i].index == 0 ? bodyStart : 0, rowCap: cap)
-                }
-            }
-            for (block, result) in zip(blocks, results) {
+            let results = try parse(wave, config: config, bodyStart: bodyStart, options: options, rowCap: cap)
+            for (block, result) in zip(wave, results) {
                 func place(_ issue: LocalIssue) -> FilePosition {
                     FilePosition(line: linesBefore + issue.line + 1, column: issue.column,
                                  byteOffset: block.fileOffset + issue.offset)
@@ -102,6 +96,7 @@ enum CSVReader {
                     break waves
                 }
             }
+            for block in wave { reader.recycle(block.bytes) }
             if !reserved {
                 reserved = true
                 let fraction = Double(report.bytesRead) / Double(max(1, file.size))
@@ -124,6 +119,17 @@ enum CSVReader {
         let frame = try Frame(columns: built)
         report.rowsRead = frame.rowCount
         return (frame, report)
+    }
+
+    /// Parses a wave of blocks, one per thread.
+    private static func parse(_ blocks: [TextBlock], config: CSVBlockParser.Config, bodyStart: Int,
+                              options: ReadOptions, rowCap: Int?) throws -> [CSVBlockParser.Result] {
+        try Parallel.map(Array(blocks.indices)) { i in
+            blocks[i].bytes.withUnsafeBufferPointer { buf in
+                CSVBlockParser(config: config).parse(UnsafeBufferPointer(rebasing: buf[0 ..< blocks[i].count]),
+                                                      start: blocks[i].index == 0 ? bodyStart : 0, rowCap: rowCap)
+            }
+        }
     }
 
     /// Spark's header clean-up: empty names become `_c<i>`, and names that

@@ -42,12 +42,15 @@ struct LineFeedBoundary: RecordBoundaryFinder {
 
 /// Reads a file as a sequence of blocks of about `blockSize` bytes, each ending
 /// at a record boundary, so each can be parsed on its own thread. A record
-/// longer than a block grows the block; nothing else is ever held.
+/// longer than a block grows the block; nothing else is ever held. Buffers
+/// handed back with `recycle` are reused, so a long read does not keep
+/// asking the system for fresh (page-faulting) memory.
 struct BlockReader<Finder: RecordBoundaryFinder> {
     let file: InputFile
     let blockSize: Int
     var finder: Finder
     private var carry: [UInt8] = []
+    private var spare: [[UInt8]] = []
     private var offset: Int       // file offset of the next unread byte
     private var carryOffset: Int  // file offset of carry[0]
     private var nextIndex = 0
@@ -60,39 +63,53 @@ struct BlockReader<Finder: RecordBoundaryFinder> {
         carryOffset = startOffset
     }
 
+    /// Gives a block's buffer back for reuse.
+    mutating func recycle(_ buffer: [UInt8]) {
+        if spare.count < 16 { spare.append(buffer) }
+    }
+
     /// The next block, or nil at the end of the file.
     mutating func next() throws -> TextBlock? {
-        var want = blockSize
-        var buffer = carry
-        carry = []
-        while true {
-            let have = buffer.count
-            let remaining = file.size - offset
-            let toRead = min(want, max(0, remaining))
-            if toRead > 0 {
-                buffer.reserveCapacity(have + toRead)
-                var got = 0
-                let off = offset
-                let f = file
-                buffer.append(contentsOf: repeatElement(0, count: toRead))
-                try buffer.withUnsafeMutableBytes { raw in
-                    got = try f.read(into: raw.baseAddress! + have, count: toRead, at: off)
-                }
-                if got < toRead { buffer.removeLast(toRead - got) }
-                offset += got
+        // Buffers are always full-length arrays; only the first `have` bytes
+        // hold data, so reading never zero-fills.
+        var buffer = spare.popLast() ?? []
+        let wanted = carry.count + blockSize
+        if buffer.count < wanted { buffer = [UInt8](repeating: 0, count: wanted) }
+        var have = carry.count
+        buffer.withUnsafeMutableBufferPointer { b in
+            carry.withUnsafeBufferPointer { c in
+                if c.count > 0 { b.baseAddress!.update(from: c.baseAddress!, count: c.count) }
             }
-            let atEnd = offset >= file.size || toRead == 0
-            if buffer.isEmpty { return nil }
-            let boundary = buffer.withUnsafeBufferPointer { finder.lastBoundary(in: $0) }
-            if let end = boundary ?? (atEnd ? buffer.count : nil) {
+        }
+        carry.removeAll(keepingCapacity: true)
+        while true {
+            let toRead = min(buffer.count - have, max(0, file.size - offset))
+            if toRead > 0 {
+                var got = 0
+                let (f, off, at) = (file, offset, have)
+                try buffer.withUnsafeMutableBytes { raw in
+                    got = try f.read(into: raw.baseAddress! + at, count: toRead, at: off)
+                }
+                have += got
+                offset += got
+                if got < toRead { offset = file.size }  // the file shrank while reading
+            }
+            let atEnd = offset >= file.size
+            if have == 0 {
+                recycle(buffer)
+                return nil
+            }
+            let boundary = buffer.withUnsafeBufferPointer { finder.lastBoundary(in: UnsafeBufferPointer(rebasing: $0[0 ..< have])) }
+            if let end = boundary ?? (atEnd ? have : nil) {
                 finder.reset()
-                if end < buffer.count { carry = Array(buffer[end...]) }
+                carry.append(contentsOf: buffer[end ..< have])
                 let block = TextBlock(bytes: buffer, count: end, fileOffset: carryOffset, index: nextIndex)
                 carryOffset += end
                 nextIndex += 1
                 return block
             }
-            want = max(want, buffer.count)  // a record longer than a block: read more, doubling
+            // A record longer than the buffer: double it and read on.
+            if have == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
         }
     }
 }

@@ -36,6 +36,7 @@ private enum PendingValue {
     case double(Double, start: Int, end: Int)  // text in the line
     case bool(Bool)
     case decoded(start: Int, end: Int)         // in the row's scratch buffer
+    case direct(start: Int)                    // already in the column's text, from `start`
     case json(start: Int, end: Int)            // a nested value's text in the line
 }
 
@@ -58,11 +59,29 @@ struct JSONBlockParser {
     private var pending: [(Int, PendingValue)] = []
     private var scratch: [UInt8] = []
     private var keyBytes: [UInt8] = []
+    /// Per builder, copies of what the hot loop asks about (reading them
+    /// through `result.columns[b]` made Swift copy whole builders).
+    private var keys: [[UInt8]] = []
+    private var selected: [Bool] = []
+    private var takesText: [Bool] = []
+    /// Per builder, its row count (to pad the columns a record lacks).
+    private var counts: [Int] = []
 
-    init(selection: Set<String>?, policy: ErrorPolicy, maxIssues: Int) {
+    /// `reuse`: emptied builders from an earlier block, whose buffers (and
+    /// keys) this block starts with.
+    init(selection: Set<String>?, policy: ErrorPolicy, maxIssues: Int, reuse: [JSONColumnBuilder] = []) {
         self.selection = selection
         self.policy = policy
         self.maxIssues = maxIssues
+        result.columns = reuse
+        for (i, b) in reuse.enumerated() {
+            lookup[b.key] = i
+            keys.append(b.key)
+            selected.append(b.selected)
+            takesText.append(b.takesTextDirectly)
+            counts.append(b.count)
+        }
+        stamp = Array(repeating: 0, count: reuse.count)
     }
 
     /// Parses `bytes` (whole lines), stopping after `rowCap` records.
@@ -120,6 +139,7 @@ struct JSONBlockParser {
                 throw sc.error("unexpected \(describeByte(sc.current)) after the record's closing '}'")
             }
         } catch {
+            for case let (b, .direct(start)) in pending { result.columns[b].dropText(from: start) }
             removeBuilders(from: buildersBefore)
             throw error
         }
@@ -144,7 +164,12 @@ struct JSONBlockParser {
             sc.skipWhitespace()
             try sc.expect(0x3A, "':' after a key")
             sc.skipWhitespace()
-            if result.columns[b].selected {
+            if takesText[b] && !sc.atEnd && sc.current == 0x22 {
+                // The common case: a string for a string column, decoded in place.
+                let start = result.columns[b].strings.bytes.count
+                pending.append((b, .direct(start: start)))
+                try sc.readString(into: &result.columns[b].strings.bytes)
+            } else if selected[b] {
                 pending.append((b, try parseValue(&sc)))
             } else {
                 try sc.skipValue(depth: 1)
@@ -186,13 +211,17 @@ struct JSONBlockParser {
     private mutating func builderIndex(field: Int) -> Int {
         if field < previousKeys.count {
             let guess = previousKeys[field]
-            if result.columns[guess].key == keyBytes { return guess }
+            if keys[guess] == keyBytes { return guess }
         }
         if let b = lookup[keyBytes] { return b }
         let name = String(decoding: keyBytes, as: UTF8.self)
         let selected = selection?.contains(name) ?? true
         result.columns.append(JSONColumnBuilder(name: name, key: keyBytes, selected: selected, nulls: result.rows))
         stamp.append(0)
+        keys.append(keyBytes)
+        self.selected.append(selected)
+        takesText.append(false)
+        counts.append(result.rows)
         lookup[keyBytes] = result.columns.count - 1
         return result.columns.count - 1
     }
@@ -203,29 +232,42 @@ struct JSONBlockParser {
             let b = result.columns.removeLast()
             lookup[b.key] = nil
             stamp.removeLast()
+            keys.removeLast()
+            selected.removeLast()
+            takesText.removeLast()
+            counts.removeLast()
         }
     }
 
     /// Appends the record's values, and a null to every column it lacks.
     private mutating func commit(_ line: UnsafeBufferPointer<UInt8>) {
+        let rows = result.rows + 1
         scratch.withUnsafeBufferPointer { decoded in
-            for (b, value) in pending {
-                switch value {
-                case .null: result.columns[b].appendNull()
-                case let .int(v, z): result.columns[b].appendInt(v, negativeZero: z)
-                case let .double(v, s, e):
-                    result.columns[b].appendDouble(v, text: UnsafeBufferPointer(rebasing: line[s ..< e]))
-                case let .bool(v): result.columns[b].appendBool(v)
-                case let .decoded(s, e):
-                    result.columns[b].appendText(UnsafeBufferPointer(rebasing: decoded[s ..< e]))
-                case let .json(s, e):
-                    result.columns[b].appendText(UnsafeBufferPointer(rebasing: line[s ..< e]))
+            result.columns.withUnsafeMutableBufferPointer { columns in
+                for (b, value) in pending {
+                    switch value {
+                    case .null: columns[b].appendNull()
+                    case let .int(v, z): columns[b].appendInt(v, negativeZero: z)
+                    case let .double(v, s, e):
+                        columns[b].appendDouble(v, text: UnsafeBufferPointer(rebasing: line[s ..< e]))
+                    case let .bool(v): columns[b].appendBool(v)
+                    case let .decoded(s, e):
+                        columns[b].appendText(UnsafeBufferPointer(rebasing: decoded[s ..< e]))
+                        takesText[b] = true  // text makes (or keeps) it a string column
+                    case let .json(s, e):
+                        columns[b].appendText(UnsafeBufferPointer(rebasing: line[s ..< e]))
+                        takesText[b] = true
+                    case .direct:
+                        columns[b].commitText()
+                    }
+                    counts[b] = rows
+                }
+                for b in counts.indices where counts[b] < rows {
+                    columns[b].appendNull()
+                    counts[b] = rows
                 }
             }
         }
-        result.rows += 1
-        for b in result.columns.indices where result.columns[b].count < result.rows {
-            result.columns[b].appendNull()
-        }
+        result.rows = rows
     }
 }

@@ -44,7 +44,10 @@ struct JSONColumnBuilder {
     private var doubles: [Double] = []
     private var doubleText = StringColumn()
     private var bools: [Bool] = []
-    private var strings = StringColumn()
+    /// The text of a `.string` column. The parser decodes strings straight
+    /// into `strings.bytes` (then calls `commitText` or `dropText`), so the
+    /// bulk of a file is copied once fewer.
+    var strings = StringColumn()
 
     init(name: String, key: [UInt8], selected: Bool, nulls: Int = 0) {
         self.name = name
@@ -122,6 +125,38 @@ struct JSONColumnBuilder {
         strings.append(bytes: text)
         valid?.append(true)
         count += 1
+    }
+
+    /// Ends a string the parser decoded into `strings.bytes` (kind `.string`).
+    mutating func commitText() {
+        strings.offsets.append(strings.bytes.count)
+        valid?.append(true)
+        count += 1
+    }
+
+    /// Drops bytes decoded into `strings.bytes` for a record that turned out malformed.
+    mutating func dropText(from start: Int) {
+        strings.bytes.removeSubrange(start...)
+    }
+
+    /// Whether strings can be decoded straight into this column.
+    var takesTextDirectly: Bool { selected && kind == .string }
+
+    /// Empties the column but keeps its buffers, to parse the next block into.
+    mutating func reset() {
+        kind = .null
+        count = 0
+        valid = nil
+        ints.removeAll(keepingCapacity: true)
+        negativeZeroRows.removeAll(keepingCapacity: true)
+        doubles.removeAll(keepingCapacity: true)
+        doubleText.bytes.removeAll(keepingCapacity: true)
+        doubleText.offsets.removeAll(keepingCapacity: true)
+        doubleText.offsets.append(0)
+        bools.removeAll(keepingCapacity: true)
+        strings.bytes.removeAll(keepingCapacity: true)
+        strings.offsets.removeAll(keepingCapacity: true)
+        strings.offsets.append(0)
     }
 
     // MARK: Merging

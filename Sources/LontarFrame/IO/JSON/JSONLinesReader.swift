@@ -33,21 +33,16 @@ enum JSONLinesReader {
         var merged = JSONMerge()
         var linesBefore = 0
         var reserved = false
+        var spareBuilders: [[JSONColumnBuilder]] = []
         waves: while true {
-            var wave: [TextBlock] = []
-            while wave.count < options.threads, let block = try reader.next() { wave.append(block) }
-            if wave.isEmpty { break }
+            var blocks: [TextBlock] = []
+            while blocks.count < options.threads, let block = try reader.next() { blocks.append(block) }
+            if blocks.isEmpty { break }
             let cap = options.limit.map { $0 - merged.rows }
-            let blocks = wave
-            let results = try Parallel.map(Array(blocks.indices)) { i in
-                let parser = JSONBlockParser(selection: selection, policy: options.onError,
-                                             maxIssues: options.maxReportedIssues)
-                return blocks[i].bytes.withUnsafeBufferPointer {
-                    parser.parse(UnsafeBufferPointer(rebasing: $0[0 ..< blocks[i].count]), rowCap: cap)
-                }
-            }
-            wave = []
-            for (block, result) in zip(blocks, results) {
+            let reuse = blocks.indices.map { _ in spareBuilders.popLast() ?? [] }
+            var results = try parse(blocks, reuse: reuse, selection: selection, options: options, rowCap: cap)
+            for (i, block) in blocks.enumerated() {
+                let result = results[i]
                 func place(_ issue: LocalIssue) -> FilePosition {
                     FilePosition(line: linesBefore + issue.line + 1, column: issue.column,
                                  byteOffset: block.fileOffset + issue.offset)
@@ -74,10 +69,30 @@ enum JSONLinesReader {
                 reserved = true
                 merged.reserve(fraction: Double(report.bytesRead) / Double(max(1, file.size)), limit: options.limit)
             }
+            // Hand the blocks' buffers back for the next wave.
+            for i in results.indices {
+                var builders = results[i].columns
+                results[i].columns = []
+                for b in builders.indices { builders[b].reset() }
+                spareBuilders.append(builders)
+            }
+            for block in blocks { reader.recycle(block.bytes) }
         }
         let frame = try merged.frame(selecting: options.columns, path: file.path)
         report.rowsRead = frame.rowCount
         return (frame, report)
+    }
+
+    /// Parses a wave of blocks, one per thread.
+    private static func parse(_ blocks: [TextBlock], reuse: [[JSONColumnBuilder]], selection: Set<String>?,
+                              options: ReadOptions, rowCap: Int?) throws -> [JSONBlockResult] {
+        try Parallel.map(Array(blocks.indices)) { i in
+            let parser = JSONBlockParser(selection: selection, policy: options.onError,
+                                         maxIssues: options.maxReportedIssues, reuse: reuse[i])
+            return blocks[i].bytes.withUnsafeBufferPointer {
+                parser.parse(UnsafeBufferPointer(rebasing: $0[0 ..< blocks[i].count]), rowCap: rowCap)
+            }
+        }
     }
 
     private static func startsWithByteOrderMark(_ file: InputFile) throws -> Bool {
