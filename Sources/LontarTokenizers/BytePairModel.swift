@@ -150,6 +150,17 @@ final class BytePairModel: @unchecked Sendable {
         }
     }
 
+    /// Both merge algorithms on the same piece, for tests: (linear scan, heap).
+    func mergeBothWays(_ bytes: [UInt8]) -> (small: [Int32], large: [Int32]) {
+        bytes.withUnsafeBufferPointer { b in
+            var small = ArraySink()
+            var large = ArraySink()
+            mergeSmall(b.baseAddress!, b.count, into: &small, memo: nil, hash: 0)
+            mergeLarge(b.baseAddress!, b.count, into: &large, memo: nil, hash: 0)
+            return (small.ids, large.ids)
+        }
+    }
+
     /// Runs the merges on `p[0 ..< n]` (n ≥ 2).
     func merge<S: TokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, into sink: inout S) {
         if n <= BytePairModel.smallPieceLimit {
