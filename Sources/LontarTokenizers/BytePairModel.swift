@@ -123,7 +123,7 @@ final class BytePairModel: @unchecked Sendable {
             if id >= 0 { sink.append(id) }
             return
         }
-        guard n <= MergeCache.maxLongKey else {
+        guard n <= maxWholeLength || n <= MergeCache.maxLongKey else {
             merge(p, n, into: &sink)
             return
         }
@@ -134,6 +134,10 @@ final class BytePairModel: @unchecked Sendable {
                 sink.append(id)
                 return
             }
+        }
+        guard n <= MergeCache.maxLongKey else {
+            merge(p, n, into: &sink)
+            return
         }
         let memo: MergeCache
         if let cache {
