@@ -74,18 +74,25 @@ extension Tokenizer {
                     let idsOut = UncheckedSendable(idsOut)
                     let countsOut = UncheckedSendable(countsOut)
                     let base = UncheckedSendable(buffer)
+                    // Lontar's own tokenizers append straight into the chunk's buffer.
+                    let engine = (self as? EngineBacked)?.engine
                     BatchRunner.run(chunks: chunks, threads: threads) { c in
-                        var ids: [Int32] = []
-                        ids.reserveCapacity((offsets[chunks[c].upperBound] - offsets[chunks[c].lowerBound]) / 3 + 16)
+                        var sink = ArraySink()
+                        sink.ids.reserveCapacity((offsets[chunks[c].upperBound] - offsets[chunks[c].lowerBound]) / 3 + 16)
                         for row in chunks[c] {
-                            let before = ids.count
-                            if let bos { ids.append(bos) }
-                            let slice = UnsafeBufferPointer(rebasing: base.value[offsets[row] ..< offsets[row + 1]])
-                            ids.append(contentsOf: encode(utf8: slice, parseSpecial: parseSpecial))
-                            if let eos { ids.append(eos) }
-                            countsOut.value[row] = ids.count - before
+                            let before = sink.ids.count
+                            if let bos { sink.append(bos) }
+                            let start = offsets[row], count = offsets[row + 1] - start
+                            if let engine, let p = base.value.baseAddress {
+                                engine.encode(p + start, count, parsing: parseSpecial, into: &sink)
+                            } else {
+                                let slice = UnsafeBufferPointer(rebasing: base.value[start ..< start + count])
+                                sink.ids.append(contentsOf: encode(utf8: slice, parseSpecial: parseSpecial))
+                            }
+                            if let eos { sink.append(eos) }
+                            countsOut.value[row] = sink.ids.count - before
                         }
-                        idsOut.value[c] = ids
+                        idsOut.value[c] = sink.ids
                     }
                 }
             }
@@ -98,6 +105,14 @@ extension Tokenizer {
         return TokenizedBatch(ids: flat, offsets: rowOffsets)
     }
 }
+
+/// A tokenizer built on `BPEEngine`, which batch work can drive directly.
+protocol EngineBacked {
+    var engine: BPEEngine { get }
+}
+
+extension TiktokenTokenizer: EngineBacked {}
+extension GGUFTokenizer: EngineBacked {}
 
 /// A value that is sent to worker threads which touch disjoint parts of it.
 struct UncheckedSendable<T>: @unchecked Sendable {

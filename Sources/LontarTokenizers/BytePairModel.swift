@@ -123,7 +123,7 @@ final class BytePairModel: @unchecked Sendable {
             if id >= 0 { sink.append(id) }
             return
         }
-        guard n <= MergeCache.maxLongKey else {
+        guard n <= maxWholeLength || n <= MergeCache.maxLongKey else {
             merge(p, n, into: &sink)
             return
         }
@@ -134,6 +134,10 @@ final class BytePairModel: @unchecked Sendable {
                 sink.append(id)
                 return
             }
+        }
+        guard n <= MergeCache.maxLongKey else {
+            merge(p, n, into: &sink)
+            return
         }
         let memo: MergeCache
         if let cache {
@@ -147,6 +151,17 @@ final class BytePairModel: @unchecked Sendable {
             mergeSmall(p, n, into: &sink, memo: memo, hash: hash)
         } else {
             mergeLarge(p, n, into: &sink, memo: memo, hash: hash)
+        }
+    }
+
+    /// Both merge algorithms on the same piece, for tests: (linear scan, heap).
+    func mergeBothWays(_ bytes: [UInt8]) -> (small: [Int32], large: [Int32]) {
+        bytes.withUnsafeBufferPointer { b in
+            var small = ArraySink()
+            var large = ArraySink()
+            mergeSmall(b.baseAddress!, b.count, into: &small, memo: nil, hash: 0)
+            mergeLarge(b.baseAddress!, b.count, into: &large, memo: nil, hash: 0)
+            return (small.ids, large.ids)
         }
     }
 

@@ -103,10 +103,11 @@ final class ByteStringMap: @unchecked Sendable {
 }
 
 /// Maps a pair of adjacent token ids to the merge that joins them: its rank
-/// (lower merges first) and the id of the merged token.
+/// (lower merges first) and the id of the merged token. Key and value share
+/// a 16-byte slot, so a look-up touches one cache line.
 final class PairMap: @unchecked Sendable {
-    private let keys: UnsafeMutablePointer<UInt64>
-    private let values: UnsafeMutablePointer<UInt64>
+    /// Slot `i` is `slots[2i]` (key) and `slots[2i + 1]` (value).
+    private let slots: UnsafeMutablePointer<UInt64>
     private let mask: Int
     static let empty = UInt64.max
     /// What `find` returns for a pair that never merges.
@@ -115,17 +116,12 @@ final class PairMap: @unchecked Sendable {
     init(capacityFor count: Int) {
         var size = 16
         while size < count + count / 2 { size <<= 1 }
-        keys = .allocate(capacity: size)
-        keys.initialize(repeating: PairMap.empty, count: size)
-        values = .allocate(capacity: size)
-        values.initialize(repeating: 0, count: size)
+        slots = .allocate(capacity: 2 * size)
+        slots.initialize(repeating: PairMap.empty, count: 2 * size)
         mask = size - 1
     }
 
-    deinit {
-        keys.deallocate()
-        values.deallocate()
-    }
+    deinit { slots.deallocate() }
 
     @inline(__always)
     static func key(_ left: Int32, _ right: Int32) -> UInt64 {
@@ -137,12 +133,12 @@ final class PairMap: @unchecked Sendable {
     func insert(left: Int32, right: Int32, rank: Int32, merged: Int32) {
         let k = PairMap.key(left, right)
         var i = Int(truncatingIfNeeded: mix(k)) & mask
-        while keys[i] != PairMap.empty {
-            if keys[i] == k { return }
+        while slots[2 * i] != PairMap.empty {
+            if slots[2 * i] == k { return }
             i = (i + 1) & mask
         }
-        keys[i] = k
-        values[i] = UInt64(UInt32(rank)) << 32 | UInt64(UInt32(merged))
+        slots[2 * i] = k
+        slots[2 * i + 1] = UInt64(UInt32(rank)) << 32 | UInt64(UInt32(merged))
     }
 
     /// `rank << 32 | merged`, or `PairMap.none` when the pair never merges.
@@ -151,8 +147,8 @@ final class PairMap: @unchecked Sendable {
         let k = PairMap.key(left, right)
         var i = Int(truncatingIfNeeded: mix(k)) & mask
         while true {
-            let key = keys[i]
-            if key == k { return values[i] }
+            let key = slots[2 * i]
+            if key == k { return slots[2 * i + 1] }
             if key == PairMap.empty { return PairMap.none }
             i = (i + 1) & mask
         }

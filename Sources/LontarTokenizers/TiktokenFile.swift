@@ -3,14 +3,21 @@ import Foundation
 /// Reader for tiktoken's vocabulary format (`tokenizer.model` of Llama 3):
 /// one token per line, `<base64 of the token's bytes> <rank>`.
 enum TiktokenFile {
-    /// The token bytes indexed by rank. Ranks must be exactly `0 ..< n`, each
-    /// once, since a rank is also the token's id.
-    static func parse(_ data: [UInt8], path: String) throws -> [[UInt8]] {
-        var byRank: [[UInt8]?] = []
-        byRank.reserveCapacity(data.count / 16)
+    /// The token bytes indexed by rank, packed. Ranks must be exactly
+    /// `0 ..< n`, each once, since a rank is also the token's id.
+    static func parse(_ data: [UInt8], path: String) throws -> PackedTokens {
+        try data.withUnsafeBufferPointer { try parse($0, path: path) }
+    }
+
+    private static func parse(_ data: UnsafeBufferPointer<UInt8>, path: String) throws -> PackedTokens {
+        // Lines may come in any rank order: decode into one arena in file
+        // order, then lay the tokens out by rank.
+        var arena: [UInt8] = []
+        arena.reserveCapacity(data.count * 3 / 4)
+        var spans: [(start: Int, length: Int)?] = []
+        spans.reserveCapacity(data.count / 12)
         var line = 0
         var i = 0
-        var decoded: [UInt8] = []
         while i < data.count {
             line += 1
             var end = i
@@ -19,46 +26,78 @@ enum TiktokenFile {
             if lineEnd > i, data[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
             defer { i = end + 1 }
             if lineEnd == i { continue }  // blank line
-            guard let space = data[i ..< lineEnd].firstIndex(of: UInt8(ascii: " ")) else {
+            var space = i
+            while space < lineEnd, data[space] != UInt8(ascii: " ") { space += 1 }
+            guard space < lineEnd else {
                 throw TokenizerError.malformedLine(path: path, line: line, reason: "expected '<base64> <rank>'")
             }
-            guard let rank = parseRank(data[(space + 1) ..< lineEnd]) else {
+            guard let rank = parseRank(data, space + 1, lineEnd) else {
                 throw TokenizerError.malformedLine(path: path, line: line,
                                                    reason: "rank is not a non-negative integer")
             }
-            decoded.removeAll(keepingCapacity: true)
-            guard Base64.decode(data[i ..< space], into: &decoded), !decoded.isEmpty else {
+            let start = arena.count
+            guard Base64.decode(UnsafeBufferPointer(rebasing: data[i ..< space]), into: &arena), arena.count > start else {
                 throw TokenizerError.malformedLine(path: path, line: line, reason: "token is not valid base64")
             }
             guard rank < 1 << 24 else {
                 throw TokenizerError.malformedLine(path: path, line: line, reason: "rank \(rank) is implausibly large")
             }
-            if rank >= byRank.count { byRank.append(contentsOf: repeatElement(nil, count: rank + 1 - byRank.count)) }
-            guard byRank[rank] == nil else {
+            if rank >= spans.count { spans.append(contentsOf: repeatElement(nil, count: rank + 1 - spans.count)) }
+            guard spans[rank] == nil else {
                 throw TokenizerError.malformedLine(path: path, line: line, reason: "rank \(rank) appears twice")
             }
-            byRank[rank] = decoded
+            spans[rank] = (start, arena.count - start)
         }
-        var tokens: [[UInt8]] = []
-        tokens.reserveCapacity(byRank.count)
-        for (rank, token) in byRank.enumerated() {
-            guard let token else {
-                throw TokenizerError.invalidVocabulary("\(path): rank \(rank) is missing (ranks must be 0..<\(byRank.count))")
+        var packed = PackedTokens()
+        packed.bytes.reserveCapacity(arena.count)
+        packed.offsets.reserveCapacity(spans.count + 1)
+        for (rank, span) in spans.enumerated() {
+            guard let span else {
+                throw TokenizerError.invalidVocabulary("\(path): rank \(rank) is missing (ranks must be 0..<\(spans.count))")
             }
-            tokens.append(token)
+            packed.bytes.append(contentsOf: arena[span.start ..< span.start + span.length])
+            packed.offsets.append(packed.bytes.count)
         }
-        return tokens
+        return packed
     }
 
-    private static func parseRank(_ digits: ArraySlice<UInt8>) -> Int? {
-        guard !digits.isEmpty, digits.count <= 9 else { return nil }
+    private static func parseRank(_ data: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Int? {
+        guard to > from, to - from <= 9 else { return nil }
         var value = 0
-        for d in digits {
+        for k in from ..< to {
+            let d = data[k]
             guard d >= UInt8(ascii: "0"), d <= UInt8(ascii: "9") else { return nil }
             value = value * 10 + Int(d - UInt8(ascii: "0"))
         }
         return value
     }
+}
+
+/// Token byte strings packed back to back: token `i` is
+/// `bytes[offsets[i] ..< offsets[i + 1]]`.
+struct PackedTokens {
+    var bytes: [UInt8] = []
+    var offsets: [Int] = [0]
+
+    var count: Int { offsets.count - 1 }
+
+    init() {}
+
+    init(_ tokens: [[UInt8]]) {
+        for t in tokens {
+            bytes.append(contentsOf: t)
+            offsets.append(bytes.count)
+        }
+    }
+
+    mutating func append<C: Collection>(_ token: C) where C.Element == UInt8 {
+        bytes.append(contentsOf: token)
+        offsets.append(bytes.count)
+    }
+
+    func length(_ i: Int) -> Int { offsets[i + 1] - offsets[i] }
+
+    subscript(i: Int) -> ArraySlice<UInt8> { bytes[offsets[i] ..< offsets[i + 1]] }
 }
 
 /// Standard base64 (RFC 4648, with `=` padding), decoded without Foundation
@@ -72,31 +111,35 @@ enum Base64 {
     }()
 
     /// Appends the decoded bytes to `out`; `false` if `text` is not base64.
-    static func decode(_ text: ArraySlice<UInt8>, into out: inout [UInt8]) -> Bool {
-        guard text.count % 4 == 0 else { return false }
+    static func decode(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        let n = text.count
+        guard n % 4 == 0 else { return false }
+        if n == 0 { return true }
         var padding = 0
-        if text.last == UInt8(ascii: "=") { padding += 1 }
-        if text.count >= 2, text[text.endIndex - 2] == UInt8(ascii: "=") { padding += 1 }
-        var accumulator: UInt32 = 0
-        var index = 0
-        for c in text {
-            var v: UInt8 = 0
-            if index < text.count - padding {
-                v = values[Int(c)]
-                if v == 0xFF { return false }
-            } else if c != UInt8(ascii: "=") {
-                return false
-            }
-            accumulator = accumulator << 6 | UInt32(v)
-            index += 1
-            if index % 4 == 0 {
+        if text[n - 1] == UInt8(ascii: "=") { padding += 1 }
+        if text[n - 2] == UInt8(ascii: "=") { padding += 1 }
+        return values.withUnsafeBufferPointer { table in
+            var k = 0
+            while k < n {
+                var accumulator: UInt32 = 0
+                for j in 0 ..< 4 {
+                    let c = text[k + j]
+                    var v: UInt8 = 0
+                    if k + j < n - padding {
+                        v = table[Int(c)]
+                        if v == 0xFF { return false }
+                    } else if c != UInt8(ascii: "=") {
+                        return false
+                    }
+                    accumulator = accumulator << 6 | UInt32(v)
+                }
                 out.append(UInt8(truncatingIfNeeded: accumulator >> 16))
                 out.append(UInt8(truncatingIfNeeded: accumulator >> 8))
                 out.append(UInt8(truncatingIfNeeded: accumulator))
-                accumulator = 0
+                k += 4
             }
+            out.removeLast(padding)
+            return true
         }
-        out.removeLast(padding)
-        return true
     }
 }

@@ -27,23 +27,35 @@ public final class TiktokenTokenizer: Tokenizer {
     ///     `ranks.count`).
     ///   - preTokenizer: the splitting pattern (`.llama3` for Llama 3).
     ///   - bos, eos, stops: the special ids' roles (`nil` if absent).
-    public init(name: String, ranks: [[UInt8]], specialTokens: [(text: String, id: Int)],
-                preTokenizer: PreTokenizer, bos: Int?, eos: Int?, stops: [Int],
-                addsBOS: Bool, chatTemplate: ChatTemplate?) throws {
+    public convenience init(name: String, ranks: [[UInt8]], specialTokens: [(text: String, id: Int)],
+                            preTokenizer: PreTokenizer, bos: Int?, eos: Int?, stops: [Int],
+                            addsBOS: Bool, chatTemplate: ChatTemplate?) throws {
+        try self.init(name: name, packed: PackedTokens(ranks), specialTokens: specialTokens,
+                      preTokenizer: preTokenizer, bos: bos, eos: eos, stops: stops,
+                      addsBOS: addsBOS, chatTemplate: chatTemplate)
+    }
+
+    init(name: String, packed ranks: PackedTokens, specialTokens: [(text: String, id: Int)],
+         preTokenizer: PreTokenizer, bos: Int?, eos: Int?, stops: [Int],
+         addsBOS: Bool, chatTemplate: ChatTemplate?) throws {
         var byteIDs = [Int32](repeating: -1, count: 256)
-        for (id, token) in ranks.enumerated() where token.count == 1 { byteIDs[Int(token[0])] = Int32(id) }
+        for id in 0 ..< ranks.count where ranks.length(id) == 1 {
+            byteIDs[Int(ranks.bytes[ranks.offsets[id]])] = Int32(id)
+        }
         if let missing = byteIDs.firstIndex(of: -1) {
             throw TokenizerError.invalidVocabulary("no token for the single byte 0x\(String(missing, radix: 16))")
         }
         let size = max(ranks.count, (specialTokens.map(\.id).max() ?? -1) + 1)
         guard size <= Int(Int32.max) else { throw TokenizerError.invalidVocabulary("too many tokens") }
-        var all = ranks + [[UInt8]](repeating: [], count: size - ranks.count)
+        var texts = [String?](repeating: nil, count: size - ranks.count)
         for special in specialTokens {
             guard special.id >= ranks.count else {
                 throw TokenizerError.invalidVocabulary("special token \(special.text) has id \(special.id), inside the ranked tokens")
             }
-            all[special.id] = Array(special.text.utf8)
+            texts[special.id - ranks.count] = special.text
         }
+        var all = ranks
+        for text in texts { all.append(Array((text ?? "").utf8)) }
         let store = TokenStore(all)
         let model = BytePairModel(store: store, ordinaryIDs: (0 ..< Int32(ranks.count)).map { $0 },
                                   byteIDs: byteIDs, rule: .tokenRanks, verifyWhole: false)
@@ -78,7 +90,7 @@ public final class TiktokenTokenizer: Tokenizer {
         }
         let specials = Llama3.specialTokens.enumerated().map { (text: $0.element, id: Llama3.ordinaryCount + $0.offset) }
         return try TiktokenTokenizer(
-            name: "llama3", ranks: ranks, specialTokens: specials, preTokenizer: .llama3,
+            name: "llama3", packed: ranks, specialTokens: specials, preTokenizer: .llama3,
             bos: Llama3.beginOfText, eos: Llama3.endOfText, stops: [Llama3.endOfText, Llama3.endOfTurn],
             addsBOS: true, chatTemplate: .llama3)
     }

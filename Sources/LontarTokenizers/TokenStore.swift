@@ -11,22 +11,22 @@ final class TokenStore: @unchecked Sendable {
     /// Length of the longest token.
     let maxLength: Int
 
-    init(_ tokens: [[UInt8]]) {
+    convenience init(_ tokens: [[UInt8]]) {
+        self.init(PackedTokens(tokens))
+    }
+
+    init(_ tokens: PackedTokens) {
         count = tokens.count
-        let total = tokens.reduce(0) { $0 + $1.count }
-        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(total, 1))
+        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(tokens.bytes.count, 1))
         let offsets = UnsafeMutablePointer<Int>.allocate(capacity: count + 1)
-        var at = 0
-        var longest = 0
-        for (id, token) in tokens.enumerated() {
-            offsets[id] = at
-            token.withUnsafeBufferPointer { src in
-                if let s = src.baseAddress { (bytes + at).update(from: s, count: src.count) }
-            }
-            at += token.count
-            longest = max(longest, token.count)
+        tokens.bytes.withUnsafeBufferPointer { src in
+            if let s = src.baseAddress { bytes.update(from: s, count: src.count) }
         }
-        offsets[count] = at
+        var longest = 0
+        for i in 0 ... count {
+            offsets[i] = tokens.offsets[i]
+            if i > 0 { longest = max(longest, offsets[i] - offsets[i - 1]) }
+        }
         self.bytes = bytes
         self.offsets = offsets
         maxLength = longest

@@ -93,6 +93,19 @@ extension Tokenizer {
         StreamingDecoder(tokenizer: self, skipSpecial: skipSpecial)
     }
 
+    /// The ids of a chat prompt in the model's format: the template applied
+    /// to `messages`, encoded with special tokens parsed (as HF's
+    /// `apply_chat_template(tokenize=True)` and llama.cpp do, so a message
+    /// that contains special token text, e.g. `<|im_end|>`, is read as that
+    /// token; strip such text from untrusted input first).
+    ///
+    /// - Throws: `TokenizerError.noChatTemplate` when the model has no
+    ///   recognised chat format.
+    public func encodeChat(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) throws -> [Int] {
+        guard let template = chatTemplate else { throw TokenizerError.noChatTemplate(name) }
+        return encode(template.apply(messages, addGenerationPrompt: addGenerationPrompt), parseSpecial: .all)
+    }
+
     /// The text of one token for display (`"Ġworld"`-style escapes are not
     /// used: bytes that are not valid UTF-8 show as U+FFFD).
     public func tokenText(_ id: Int) -> String? {

@@ -17,6 +17,8 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
     case unknownTokenID(id: Int, position: Int, vocabSize: Int)
     /// Batch offsets do not describe rows of the byte buffer.
     case invalidOffsets(index: Int, reason: String)
+    /// The model has no chat format Lontar recognises (named tokenizer).
+    case noChatTemplate(String)
 
     public var description: String {
         switch self {
@@ -36,6 +38,8 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
             "token id \(id) at position \(position) is outside the vocabulary (0..<\(vocabSize))"
         case .invalidOffsets(let index, let reason):
             "batch offsets[\(index)]: \(reason)"
+        case .noChatTemplate(let name):
+            "\(name) has no chat template Lontar recognises (supported: Llama 3, ChatML)"
         }
     }
 }

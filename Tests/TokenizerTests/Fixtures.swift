@@ -13,6 +13,8 @@ enum Fixtures {
 
     static var haveLlama3: Bool { FileManager.default.fileExists(atPath: llama3ModelURL.path) }
     static var haveSmolLM2: Bool { FileManager.default.fileExists(atPath: smolLM2URL.path) }
+    static let forwardReferenceURL = TestSupport.sharedReference.appendingPathComponent("smollm2/forward_reference.json")
+    static var haveForwardReference: Bool { FileManager.default.fileExists(atPath: forwardReferenceURL.path) }
     static var haveCases: Bool { FileManager.default.fileExists(atPath: casesURL.path) }
 
     /// Llama 3 from `models/llama3/tokenizer.model` (loaded once per test run).

@@ -18,7 +18,7 @@ import LontarModelFiles
 
     static func tiny(_ text: String) throws -> TiktokenTokenizer {
         let ranks = try TiktokenFile.parse(Array(text.utf8), path: "tiny.model")
-        return try TiktokenTokenizer(name: "tiny", ranks: ranks, specialTokens: [(text: "<|end|>", id: ranks.count)],
+        return try TiktokenTokenizer(name: "tiny", packed: ranks, specialTokens: [(text: "<|end|>", id: ranks.count)],
                                      preTokenizer: .gpt2, bos: nil, eos: ranks.count, stops: [ranks.count],
                                      addsBOS: false, chatTemplate: nil)
     }
