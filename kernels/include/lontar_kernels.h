@@ -7,4 +7,6 @@
 #include "lt_threads.h"
 #include "lt_nf4.h"
 #include "lt_matmul.h"
+#include "lt_ops.h"
+#include "lt_attention.h"
 #endif
