@@ -9,4 +9,6 @@
 #include "lt_matmul.h"
 #include "lt_ops.h"
 #include "lt_attention.h"
+#include "lt_ggml.h"
+#include "lt_sha256.h"
 #endif
