@@ -9,6 +9,7 @@
 #include "lt_matmul.h"
 #include "lt_ops.h"
 #include "lt_attention.h"
+#include "lt_util.h"
 #include "lt_ggml.h"
 #include "lt_sha256.h"
 #endif
