@@ -9,4 +9,8 @@
 #include "lt_threads.h"
 #include "lt_nf4.h"
 #include "lt_matmul.h"
+#include "lt_ops.h"
+#include "lt_attention.h"
+#include "lt_util.h"
+#include "lt_train.h"
 #endif
