@@ -3,4 +3,5 @@
 #ifndef LONTAR_KERNELS_H
 #define LONTAR_KERNELS_H
 #include "lt_cpu.h"
+#include "lt_train.h"
 #endif
