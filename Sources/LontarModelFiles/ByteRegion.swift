@@ -21,11 +21,14 @@ public final class ByteRegion: @unchecked Sendable {
     /// The name used in error messages (the path, or a label for in-memory data).
     public let name: String
     private let mapped: Bool
+    /// A region this one is a view of (kept alive; nothing to release here).
+    private let parent: ByteRegion?
 
     /// Maps `url` read-only.
     public init(mapping url: URL) throws {
         let path = url.path
         name = path
+        parent = nil
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw ModelFileError(.io, file: path, "cannot open: \(ByteRegion.errnoText())") }
         defer { close(fd) }
@@ -51,13 +54,24 @@ public final class ByteRegion: @unchecked Sendable {
     public init(copying data: Data, name: String) {
         self.name = name
         mapped = false
+        parent = nil
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(data.count, 1), alignment: 64)
         data.copyBytes(to: buffer)
         bytes = UnsafeRawBufferPointer(start: buffer.baseAddress, count: data.count)
     }
 
+    /// The first `count` bytes of `region`, without copying (tests use this
+    /// to parse truncated files cheaply).
+    init(prefixOf region: ByteRegion, count: Int, name: String) {
+        precondition(count >= 0 && count <= region.count)
+        self.name = name
+        mapped = false
+        parent = region
+        bytes = UnsafeRawBufferPointer(rebasing: region.bytes[0 ..< count])
+    }
+
     deinit {
-        guard let base = bytes.baseAddress else { return }
+        guard parent == nil, let base = bytes.baseAddress else { return }
         if mapped {
             munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
         } else {

@@ -15,10 +15,10 @@ private func jsonValue(_ v: GGUFValue) -> Any {
     }
 }
 
-@Test(.enabled(if: Peers.gguf && RealModels.smollm2Present))
+@Test(.enabled(if: Peers.gguf && RealModels.smollm2Available))
 func smollm2HeaderMatchesGGUFPy() throws {
-    let f = try GGUFFile(contentsOf: RealModels.smollm2)
-    let out = try TestSupport.runPython([TestSupport.oracles.appendingPathComponent("gguf_dump.py").path, RealModels.smollm2.path])
+    let f = try GGUFFile(contentsOf: try RealModels.smollm2())
+    let out = try TestSupport.runPython([TestSupport.oracles.appendingPathComponent("gguf_dump.py").path, try RealModels.smollm2().path])
     try #require(out.status == 0, "\(out.stderr)")
     let ref = try #require(try JSONSerialization.jsonObject(with: out.stdout) as? [String: Any])
 
@@ -48,9 +48,9 @@ func smollm2HeaderMatchesGGUFPy() throws {
     }
 }
 
-@Test(.enabled(if: RealModels.smollm2Present))
+@Test(.enabled(if: RealModels.smollm2Available))
 func smollm2TypedAccessors() throws {
-    let f = try GGUFFile(contentsOf: RealModels.smollm2)
+    let f = try GGUFFile(contentsOf: try RealModels.smollm2())
     #expect(try f.string("general.architecture") == "llama")
     #expect(try f.uint32("llama.block_count") == 30)
     #expect(try f.int("llama.embedding_length") == 576)
@@ -69,10 +69,10 @@ func smollm2TypedAccessors() throws {
 
 /// Malformed input must produce errors, never crashes: truncate and corrupt
 /// the real file at random places and parse what is left.
-@Test(.enabled(if: RealModels.smollm2Present))
+@Test(.enabled(if: RealModels.smollm2Available))
 func corruptedAndTruncatedCopiesNeverCrash() throws {
-    let original = try Data(contentsOf: RealModels.smollm2, options: .alwaysMapped)
-    let parsed = try GGUFFile(contentsOf: RealModels.smollm2)
+    let parsed = try GGUFFile(contentsOf: try RealModels.smollm2())
+    let original = Data(parsed.region.bytes[0 ..< parsed.dataOffset + 4096])
     let lastByte = parsed.tensorInfos.map { $0.fileOffset + $0.byteCount }.max() ?? 0
     var rng = SplitMix64(seed: 20_241_125)
 
@@ -81,13 +81,15 @@ func corruptedAndTruncatedCopiesNeverCrash() throws {
     for i in 0 ..< 60 {
         let limit = i % 2 == 0 ? parsed.dataOffset + 64 : lastByte
         let cut = Int(rng.next() % UInt64(limit))
-        let e = #expect(throws: ModelFileError.self) { try GGUFFile(data: original.prefix(cut), name: "cut.gguf") }
+        let e = #expect(throws: ModelFileError.self) {
+            try GGUFFile(region: ByteRegion(prefixOf: parsed.region, count: cut, name: "cut.gguf"))
+        }
         #expect(e?.file == "cut.gguf")
     }
 
     // Random bytes overwritten in the header: either it still parses (the
     // damage hit a string's text or a value) or it is a clear error.
-    var header = Data(original.prefix(parsed.dataOffset + 4096))
+    var header = original
     var failures = 0
     for _ in 0 ..< 150 {
         var copy = header

@@ -1,4 +1,5 @@
 import Foundation
+import LontarModelFiles
 import LontarTestSupport
 
 /// Which Python peers the tests can use. A test that needs a peer is enabled
@@ -8,8 +9,16 @@ enum Peers {
     static let gguf: Bool = TestSupport.peerAvailable(["gguf", "numpy"]) || TestSupport.peersRequired
 }
 
-/// The real model files (gitignored, fetched into `models/`).
+/// The real model files (gitignored) in the repository's `models/`.
 enum RealModels {
-    static let smollm2 = TestSupport.repoRoot.appendingPathComponent("models/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
-    static var smollm2Present: Bool { FileManager.default.fileExists(atPath: smollm2.path) }
+    static let store = ModelStore(root: TestSupport.repoRoot.appendingPathComponent("models"))
+
+    /// Tests on SmolLM2 run when the file is there, and always in CI, which
+    /// fetches it (through ModelStore) on first use.
+    static let smollm2Available: Bool = store.isFetched(.smollm2) || TestSupport.peersRequired
+
+    /// The SmolLM2 GGUF, fetched if needed (only once per test run).
+    static func smollm2() throws -> URL { try fetched.get() }
+
+    private static let fetched = Result { try store.resolve("smollm2") }
 }

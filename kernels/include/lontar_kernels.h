@@ -3,5 +3,7 @@
 #ifndef LONTAR_KERNELS_H
 #define LONTAR_KERNELS_H
 #include "lt_cpu.h"
+#include "lt_ggml.h"
+#include "lt_sha256.h"
 #include "lt_train.h"
 #endif
