@@ -7,6 +7,7 @@ import LontarTestSupport
 /// missing peer must then fail the test rather than skip it.
 enum Peers {
     static let gguf: Bool = TestSupport.peerAvailable(["gguf", "numpy"]) || TestSupport.peersRequired
+    static let safetensors: Bool = TestSupport.peerAvailable(["safetensors", "numpy"]) || TestSupport.peersRequired
 }
 
 /// The real model files (gitignored) in the repository's `models/`.
