@@ -5,7 +5,7 @@ import LontarTestSupport
 
 /// The training loop: learning, determinism, exact resumption, checkpoints
 /// that survive crashes, and a clear stop on a non-finite loss.
-@Suite struct TrainingLoopTests {
+@Suite(.serialized) struct TrainingLoopTests {
     static let shape = LlamaShape(vocab: 32, dim: 32, layers: 2, heads: 4, kvHeads: 2, ffn: 48, normEps: 1e-5,
                                   ropeTheta: 10_000, ropeInterleaved: true, tiedEmbeddings: true)
 
@@ -110,6 +110,21 @@ import LontarTestSupport
         let c = try Self.run(config, data: data, dir: nil).0.losses
         #expect(a == b)
         #expect(a != c)
+    }
+
+    @Test func threadCountDoesNotChangeTheLosses() throws {
+        let data = try TrainingDataset(examples: Self.corpus(count: 24, seed: 8),
+                                       config: DataConfig(sequenceLength: 16, batchSize: 4, packing: true), seed: 8)
+        var config = Self.config(steps: 3)
+        config.lora.dropout = 0.1
+        config.gradientCheckpointing = true
+        var runs: [[Double]] = []
+        for threads in [1, 2, 3] {
+            TrainingPass.setThreads(threads)
+            runs.append(try Self.run(config, data: data, dir: nil).0.losses)
+        }
+        TrainingPass.setThreads(1)
+        #expect(runs[0] == runs[1] && runs[1] == runs[2], "\(runs)")
     }
 
     @Test func aNonFiniteLossStopsAndKeepsTheLastGoodCheckpoint() throws {

@@ -14,6 +14,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// ---------------------------------------------------------------- Threads
+
+/// Sets how many threads the training kernels use (default 1). Results are
+/// bit-identical whatever the count.
+void lt_train_set_threads(int n);
+/// The number of threads the training kernels use.
+int lt_train_get_threads(void);
+
 // ---------------------------------------------------------------- RMSNorm
 
 /// y = x / sqrt(mean(x^2) + eps) * w for n rows of d; stores 1/rms per row
@@ -79,6 +87,30 @@ void lt_train_matmul_nn(const float *dY, const float *W, float *dX, size_t M, si
 /// C[N,K] (+)= A[M,N]^T B[M,K] — a weight gradient dW = dY^T X.
 void lt_train_matmul_tn(const float *A, const float *B, float *C, size_t M, size_t N, size_t K,
                         int accumulate);
+
+// ---------------------------------------------------------------- GEMM on frozen weights
+
+/// Writes W[row, col : col+count] as float32 into out; `ld` is W's row length.
+/// Lets one matmul driver read float32, bf16 or quantized weights.
+typedef void (*lt_train_row_loader)(const void *w, size_t ld, size_t row, size_t col, size_t count, float *out);
+
+/// Row loaders for float32 and bf16 (uint16) row-major weights.
+void lt_train_load_f32(const void *w, size_t ld, size_t row, size_t col, size_t count, float *out);
+void lt_train_load_bf16(const void *w, size_t ld, size_t row, size_t col, size_t count, float *out);
+
+/// C[M,N] (+)= A[M,K] B[K,N] with B = W^T (`transposed`, W: [N,K], a Linear
+/// forward) or B = W (W: [K,N], the input gradient dY W). With `bf16` != 0, A
+/// and W are rounded to bfloat16 and products accumulate in float32
+/// (AVX512-BF16 where available); otherwise float32 throughout.
+void lt_train_gemm(const float *A, size_t M, size_t K, size_t N, const void *w, size_t ldw,
+                   lt_train_row_loader load, int transposed, float *C, int accumulate, int bf16);
+
+/// Caps the instruction set lt_train_gemm uses (tests of the portable path).
+void lt_train_gemm_limit_isa(int max_isa);
+
+/// float32 <-> bfloat16 (round to nearest even; exact widening).
+void lt_train_f32_to_bf16(const float *x, uint16_t *out, size_t n);
+void lt_train_bf16_to_f32(const uint16_t *x, float *out, size_t n);
 
 // ---------------------------------------------------------------- LoRA
 

@@ -65,6 +65,13 @@ public final class TrainingPass: @unchecked Sendable {
         lt_train_rope_table(ropeCos.pointer, ropeSin.pointer, maxPositions, model.shape.headDim, model.shape.ropeTheta)
     }
 
+    /// Sets how many threads the training kernels use (results are identical
+    /// whatever the count).
+    public static func setThreads(_ n: Int) { lt_train_set_threads(Int32(max(1, min(n, 64)))) }
+
+    /// The number of threads the training kernels use.
+    public static var threads: Int { Int(lt_train_get_threads()) }
+
     /// Bytes of activations and scratch currently allocated.
     public var activationBytes: Int {
         var total = inputs.reduce(0) { $0 + $1.count * 4 } + acts.reduce(0) { $0 + $1.bytes }
