@@ -16,6 +16,7 @@
 #include "lt_train.h"
 #include "train_internal.h"
 #include "lt_cpu.h"
+#include "lt_nf4.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +63,12 @@ void lt_train_load_f32(const void *w, size_t ld, size_t row, size_t col, size_t 
 void lt_train_load_bf16(const void *w, size_t ld, size_t row, size_t col, size_t count, float *out) {
     const uint16_t *src = (const uint16_t *)w + row * ld + col;
     for (size_t i = 0; i < count; i++) out[i] = bf16_widen(src[i]);
+}
+
+void lt_train_load_nf4(const void *w, size_t ld, size_t row, size_t col, size_t count, float *out) {
+    (void)ld;
+    const lt_nf4_tensor *t = w;
+    lt_nf4_dequantize_range(t, row * (size_t)t->cols + col, count, out);
 }
 
 // ------------------------------------------------------------ packing

@@ -16,8 +16,8 @@
 
 // ---------------------------------------------------------------- Threads
 
-/// Sets how many threads the training kernels use (default 1). Results are
-/// bit-identical whatever the count.
+/// Sets how many threads the training kernels use: the shared kernel pool
+/// (lt_set_threads; default 2). Results are bit-identical whatever the count.
 void lt_train_set_threads(int n);
 /// The number of threads the training kernels use.
 int lt_train_get_threads(void);
@@ -97,6 +97,9 @@ typedef void (*lt_train_row_loader)(const void *w, size_t ld, size_t row, size_t
 /// Row loaders for float32 and bf16 (uint16) row-major weights.
 void lt_train_load_f32(const void *w, size_t ld, size_t row, size_t col, size_t count, float *out);
 void lt_train_load_bf16(const void *w, size_t ld, size_t row, size_t col, size_t count, float *out);
+/// Row loader for an NF4 weight: `w` is a const lt_nf4_tensor * (`ld` unused);
+/// dequantizes just the requested elements.
+void lt_train_load_nf4(const void *w, size_t ld, size_t row, size_t col, size_t count, float *out);
 
 /// C[M,N] (+)= A[M,K] B[K,N] with B = W^T (`transposed`, W: [N,K], a Linear
 /// forward) or B = W (W: [K,N], the input gradient dY W). With `bf16` != 0, A

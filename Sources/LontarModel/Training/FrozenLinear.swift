@@ -46,3 +46,34 @@ public final class DenseLinear: FrozenLinear, @unchecked Sendable {
 
     public func dequantized() -> [Float] { weight.array }
 }
+
+/// A float32 weight multiplied in bf16 (rounded panels, float32 accumulation).
+public final class BF16ComputeDenseLinear: FrozenLinear, @unchecked Sendable {
+    public let outFeatures: Int, inFeatures: Int
+    public let weight: FloatBuffer
+
+    public init(out: Int, in inF: Int, weight: FloatBuffer) {
+        precondition(weight.count == out * inF, "weight size \(weight.count) is not \(out) x \(inF)")
+        outFeatures = out
+        inFeatures = inF
+        self.weight = weight
+    }
+
+    public var storageBytes: Int { weight.count * 4 }
+
+    public func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, accumulate: Bool) {
+        lt_train_gemm(x, rows, inFeatures, outFeatures, weight.pointer, inFeatures, lt_train_load_f32, 1, y,
+                      accumulate ? 1 : 0, 1)
+    }
+
+    public func backwardInput(_ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, rows: Int, accumulate: Bool) {
+        lt_train_gemm(dy, rows, outFeatures, inFeatures, weight.pointer, inFeatures, lt_train_load_f32, 0, dx,
+                      accumulate ? 1 : 0, 1)
+    }
+
+    public func row(_ i: Int, into out: UnsafeMutablePointer<Float>) {
+        out.update(from: weight.pointer + i * inFeatures, count: inFeatures)
+    }
+
+    public func dequantized() -> [Float] { weight.array }
+}

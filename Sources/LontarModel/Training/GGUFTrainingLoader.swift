@@ -27,18 +27,18 @@ extension TrainableLlama {
     /// Loads a GGUF Llama for fine-tuning: every tensor is dequantized to
     /// float32 one at a time, then stored as `format` (the projections) and
     /// `embeddingFormat` (the embedding and vocabulary projection).
-    public static func load(gguf: GGUFFile, format: BaseWeightFormat,
-                            embeddingFormat: BaseWeightFormat = .f32) throws -> TrainableLlama {
+    public static func load(gguf: GGUFFile, format: BaseWeightFormat, embeddingFormat: BaseWeightFormat = .f32,
+                            compute: ComputePrecision = .f32) throws -> TrainableLlama {
         let shape = try LlamaShape(gguf: gguf)
-        return try build(shape: shape, format: format, embeddingFormat: embeddingFormat) { name in
+        return try build(shape: shape, format: format, embeddingFormat: embeddingFormat, compute: compute) { name in
             guard let t = gguf.tensorIfPresent(name) else { return nil }
             return try t.dequantize()
         }
     }
 
     /// Loads the GGUF file at `url` (see `load(gguf:format:embeddingFormat:)`).
-    public static func load(contentsOf url: URL, format: BaseWeightFormat,
-                            embeddingFormat: BaseWeightFormat = .f32) throws -> TrainableLlama {
-        try load(gguf: try GGUFFile(contentsOf: url), format: format, embeddingFormat: embeddingFormat)
+    public static func load(contentsOf url: URL, format: BaseWeightFormat, embeddingFormat: BaseWeightFormat = .f32,
+                            compute: ComputePrecision = .f32) throws -> TrainableLlama {
+        try load(gguf: try GGUFFile(contentsOf: url), format: format, embeddingFormat: embeddingFormat, compute: compute)
     }
 }

@@ -19,7 +19,7 @@ extension TrainableLlama {
     /// each row-major [out, in]; projections are stored as `format`.
     /// `output.weight` is used when present, else the embedding (tied).
     public static func build(shape: LlamaShape, format: BaseWeightFormat,
-                             embeddingFormat: BaseWeightFormat = .f32,
+                             embeddingFormat: BaseWeightFormat = .f32, compute: ComputePrecision = .f32,
                              tensor: (String) throws -> [Float]?) throws -> TrainableLlama {
         func need(_ name: String, _ count: Int) throws -> [Float] {
             guard let t = try tensor(name) else { throw TrainingError.invalidConfiguration("missing tensor \(name)") }
@@ -29,14 +29,15 @@ extension TrainableLlama {
             return t
         }
         let embeddingValues = try need("token_embd.weight", shape.vocab * shape.dim)
-        let embedding = try makeLinear(embeddingValues, out: shape.vocab, in: shape.dim, format: embeddingFormat)
+        let embedding = try makeLinear(embeddingValues, out: shape.vocab, in: shape.dim, format: embeddingFormat,
+                                       compute: compute)
         var layers: [Layer] = []
         for l in 0..<shape.layers {
             var projections: [LoRATarget: any FrozenLinear] = [:]
             for t in LoRATarget.allCases {
                 let (out, inF) = shape.features(t)
                 projections[t] = try makeLinear(try need(ggufName(layer: l, t), out * inF), out: out, in: inF,
-                                                format: format)
+                                                format: format, compute: compute)
             }
             layers.append(Layer(attnNorm: FloatBuffer(try need("blk.\(l).attn_norm.weight", shape.dim)),
                                 ffnNorm: FloatBuffer(try need("blk.\(l).ffn_norm.weight", shape.dim)),
@@ -49,7 +50,7 @@ extension TrainableLlama {
             guard output.count == shape.vocab * shape.dim else {
                 throw TrainingError.invalidConfiguration("output.weight has \(output.count) values")
             }
-            lmHead = try makeLinear(output, out: shape.vocab, in: shape.dim, format: embeddingFormat)
+            lmHead = try makeLinear(output, out: shape.vocab, in: shape.dim, format: embeddingFormat, compute: compute)
             shape.tiedEmbeddings = false
         } else {
             lmHead = embedding
@@ -61,10 +62,10 @@ extension TrainableLlama {
     /// A model with seeded random weights (N(0, 0.02)-like uniform, norms near 1),
     /// for tests and benchmarks of a given shape. Generates one tensor at a time.
     public static func random(shape: LlamaShape, format: BaseWeightFormat, embeddingFormat: BaseWeightFormat = .f32,
-                              seed: UInt64) throws -> TrainableLlama {
+                              compute: ComputePrecision = .f32, seed: UInt64) throws -> TrainableLlama {
         var rng = TrainingRNG(seed: seed)
         let bound = 0.02 * 3.0.squareRoot()  // uniform with standard deviation 0.02
-        return try build(shape: shape, format: format, embeddingFormat: embeddingFormat) { name in
+        return try build(shape: shape, format: format, embeddingFormat: embeddingFormat, compute: compute) { name in
             if name == "output.weight" && shape.tiedEmbeddings { return nil }
             let count: Int
             if name.hasSuffix("norm.weight") {
@@ -80,11 +81,14 @@ extension TrainableLlama {
         }
     }
 
-    static func makeLinear(_ w: [Float], out: Int, in inF: Int, format: BaseWeightFormat) throws -> any FrozenLinear {
+    static func makeLinear(_ w: [Float], out: Int, in inF: Int, format: BaseWeightFormat,
+                           compute: ComputePrecision) throws -> any FrozenLinear {
         switch format {
-        case .f32: return DenseLinear(out: out, in: inF, weight: FloatBuffer(w))
-        case .bf16, .nf4:
-            throw TrainingError.invalidConfiguration("\(format.rawValue) base weights are not available yet")
+        case .f32:
+            if compute == .bf16 { return BF16ComputeDenseLinear(out: out, in: inF, weight: FloatBuffer(w)) }
+            return DenseLinear(out: out, in: inF, weight: FloatBuffer(w))
+        case .bf16: return BF16Linear(out: out, in: inF, values: w, compute: compute)
+        case .nf4: return try NF4Linear(out: out, in: inF, values: w, compute: compute)
         }
     }
 }
