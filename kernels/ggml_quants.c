@@ -27,13 +27,17 @@ static inline float load_half(const uint8_t *p) { return lt_fp16_to_fp32(load_u1
 // ---- half precision -------------------------------------------------------
 
 float lt_fp16_to_fp32(uint16_t h) {
+    // Branch-free (selects only) so loops over it vectorise. A normal half's
+    // exponent and mantissa, shifted into float position, need the exponent
+    // rebiased by 127 - 15 = 112; infinities and NaNs (exponent 31) need
+    // 112 more to reach float's 255. Subnormals (and zero) are mant * 2^-24,
+    // which the float multiply computes exactly.
     uint32_t sign = (uint32_t)(h & 0x8000) << 16;
-    uint32_t exp = (h >> 10) & 0x1f;
-    uint32_t mant = h & 0x3ff;
-    if (exp == 0x1f) return bits_f32(sign | 0x7f800000 | (mant << 13));         // inf, NaN (payload kept)
-    if (exp != 0) return bits_f32(sign | ((exp + 127 - 15) << 23) | (mant << 13)); // normal
-    float f = (float)mant * 0x1p-24f;                                             // zero, subnormal: exact
-    return sign ? -f : f;
+    uint32_t em = h & 0x7fff;
+    uint32_t normal = (em << 13) + (112u << 23);
+    normal = em >= 0x7c00 ? normal + (112u << 23) : normal;
+    uint32_t sub = f32_bits((float)em * 0x1p-24f);
+    return bits_f32(sign | (em < 0x400 ? sub : normal));
 }
 
 uint16_t lt_fp32_to_fp16(float value) {
@@ -165,11 +169,16 @@ static void dequant_q2_K(const uint8_t *x, float *y, int64_t nb) {
     for (int64_t b = 0; b < nb; b++, x += 84, y += QK_K) {
         const uint8_t *sc = x, *qs = x + 16;
         float d = load_half(x + 80), dmin = load_half(x + 82);
-        for (int i = 0; i < QK_K; i++) {
-            int s = sc[i / 16];
-            float dl = d * (float)(s & 0x0f), ml = dmin * (float)(s >> 4);
-            int q = (qs[(i / 128) * 32 + i % 32] >> (2 * ((i % 128) / 32))) & 3;
-            y[i] = dl * (float)q - ml;
+        for (int half = 0; half < 2; half++, qs += 32) {
+            for (int g = 0; g < 4; g++) {          // 32 elements from bits 2g..2g+1 of the 32 bytes
+                float *out = y + 128 * half + 32 * g;
+                for (int part = 0; part < 2; part++) { // two scales per 32 elements
+                    int s = sc[8 * half + 2 * g + part];
+                    float dl = d * (float)(s & 0x0f), ml = dmin * (float)(s >> 4);
+                    for (int l = 16 * part; l < 16 * part + 16; l++)
+                        out[l] = dl * (float)((qs[l] >> (2 * g)) & 3) - ml;
+                }
+            }
         }
     }
 }
@@ -187,12 +196,16 @@ static void dequant_q3_K(const uint8_t *x, float *y, int64_t nb) {
             int hi = (sc[8 + j % 4] >> (2 * (j / 4))) & 3;  // top two bits, packed four per byte
             dl[j] = d * (float)((lo | (hi << 4)) - 32);
         }
-        for (int i = 0; i < QK_K; i++) {
-            int group = i / 32;                             // 0..7: which mask bit
-            int l = i % 32;
-            int q = (qs[(i / 128) * 32 + l] >> (2 * (group % 4))) & 3;
-            int v = q - (((hmask[l] >> group) & 1) ? 0 : 4);
-            y[i] = dl[i / 16] * (float)v;
+        for (int half = 0; half < 2; half++, qs += 32) {
+            for (int g = 0; g < 4; g++) {
+                int group = 4 * half + g;                   // which mask bit
+                float *out = y + 32 * group;
+                for (int l = 0; l < 32; l++) {
+                    int q = (qs[l] >> (2 * g)) & 3;
+                    int v = q - (((hmask[l] >> group) & 1) ? 0 : 4);
+                    out[l] = dl[2 * group + l / 16] * (float)v;
+                }
+            }
         }
     }
 }
@@ -267,13 +280,16 @@ static void dequant_q6_K(const uint8_t *x, float *y, int64_t nb) {
         float d = load_half(x + 208);
         for (int half = 0; half < 2; half++, ql += 64, qh += 32, sc += 8) {
             float *out = y + 128 * half;
-            for (int g = 0; g < 4; g++) {
-                for (int l = 0; l < 32; l++) {
-                    int lo = (ql[l + 32 * (g % 2)] >> (4 * (g / 2))) & 0x0f;
-                    int hi = (qh[l] >> (2 * g)) & 3;
-                    float ds = d * (float)sc[2 * g + l / 16];
-                    out[32 * g + l] = ds * (float)((lo | (hi << 4)) - 32);
-                }
+            for (int l = 0; l < 32; l++) {
+                int s = l / 16;
+                int q0 = ((ql[l] & 0x0f) | (((qh[l] >> 0) & 3) << 4)) - 32;
+                int q1 = ((ql[l + 32] & 0x0f) | (((qh[l] >> 2) & 3) << 4)) - 32;
+                int q2 = ((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
+                int q3 = ((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
+                out[l] = (d * (float)sc[s]) * (float)q0;
+                out[l + 32] = (d * (float)sc[s + 2]) * (float)q1;
+                out[l + 64] = (d * (float)sc[s + 4]) * (float)q2;
+                out[l + 96] = (d * (float)sc[s + 6]) * (float)q3;
             }
         }
     }

@@ -1,5 +1,5 @@
 // SHA-256 as specified in FIPS 180-4, section 6.2: a plain, portable
-// implementation (about 300 MB/s), enough to verify downloaded models.
+// implementation (100-300 MB/s), enough to verify downloaded models.
 #include "lt_sha256.h"
 
 #include <string.h>

@@ -168,3 +168,32 @@ private func lt_bf16(_ v: Float) -> UInt16 {
     try FileManager.default.removeItem(at: index)
     #expect(try SafetensorsCheckpoint(contentsOf: dir).tensor("a").floats() == [1])   // the folder's only file
 }
+
+/// Truncated and corrupted files give errors, never crashes.
+@Test func corruptedSafetensorsNeverCrash() throws {
+    let dir = try TestSupport.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var w = SafetensorsWriter(metadata: [("format", "pt")])
+    try w.add("a.weight", shape: [4, 3], floats: (0 ..< 12).map(Float.init))
+    try w.add("b", shape: [5], floats: [1, 2, 3, 4, 5], as: .bf16)
+    let url = dir.appendingPathComponent("x.safetensors")
+    try w.write(to: url)
+    let original = try Data(contentsOf: url)
+    let dataStart = try SafetensorsFile(data: original).dataOffset
+    for cut in 0 ..< dataStart + 25 {   // every cut before the last tensor's end
+        #expect(throws: ModelFileError.self) { try SafetensorsFile(data: original.prefix(cut), name: "cut") }
+    }
+    var rng = SplitMix64(seed: 4)
+    var failures = 0
+    for _ in 0 ..< 300 {
+        var copy = original
+        copy[Int(rng.next() % UInt64(dataStart))] = UInt8(truncatingIfNeeded: rng.next())
+        do {
+            let f = try SafetensorsFile(data: copy, name: "corrupt")
+            for t in f.tensorInfos where t.dtype.ggmlType != nil { _ = try f.tensor(t.name).floats() }
+        } catch is ModelFileError {
+            failures += 1
+        }
+    }
+    #expect(failures > 100)
+}
