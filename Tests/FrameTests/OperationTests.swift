@@ -117,6 +117,7 @@ import Testing
         #expect(t.column(named: "sum(x)")!.scalars == [.double(0.6000000000000001)])
         #expect(t.column(named: "avg(x)")!.scalars == [.double(0.6000000000000001 / 3)])
         #expect(throws: FrameError.self) { try f.groupBy(["k"], [.sum("k")]) }
+        #expect(throws: FrameError.duplicateColumn("k")) { try f.groupBy(["k"], [.count(as: "k")]) }
         #expect(throws: FrameError.self) {
             try Frames.frame(Frames.ints("x", [Int64.max, 1])).aggregate([.sum("x")])
         }
