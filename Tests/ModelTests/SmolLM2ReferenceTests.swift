@@ -59,4 +59,52 @@ struct SmolLM2ReferenceTests {
             print("\(p.name): relative logit error \(err)")
         }
     }
+
+    @Test func f32MeanCrossEntropyMatchesTransformers() throws {
+        let model = try SmolLM2.f32.get()
+        let (prompts, _) = try SmolLM2.reference()
+        let result = try model.perplexity(prompts.map(\.ids))
+        for (i, p) in prompts.enumerated() {
+            let got = result.perSequence[i].meanNLL
+            #expect(abs(got - p.meanCE) <= 1e-4 * p.meanCE, "\(p.name): mean CE \(got), transformers \(p.meanCE)")
+        }
+    }
+
+    @Test func f32GreedyContinuationMatchesTransformers() throws {
+        let model = try SmolLM2.f32.get()
+        let (prompts, _) = try SmolLM2.reference()
+        // All three prompts generate together (batched decode over the KV cache).
+        var streamed: [[Int32]] = [[], [], []]
+        let out = try model.generate(prompts: prompts.map(\.ids), options: GenerationOptions(maxNewTokens: 32, stopAtEOS: false),
+                                     onToken: { streamed[$0.sequence].append($0.id); return true })
+        for (i, p) in prompts.enumerated() {
+            #expect(out[i].tokens == p.greedy32, "\(p.name): greedy continuation differs")
+            #expect(streamed[i] == out[i].tokens)
+            #expect(out[i].stopReason == .maxTokens)
+        }
+        // One prompt alone gives the same tokens as in the batch.
+        let single = try model.generate(prompt: prompts[0].ids, options: GenerationOptions(maxNewTokens: 32, stopAtEOS: false))
+        #expect(single.tokens == prompts[0].greedy32)
+    }
+
+    @Test func nf4PerplexityIsWithinFivePercentOfF32() throws {
+        let f32 = try SmolLM2.f32.get(), nf4 = try SmolLM2.nf4.get()
+        let (prompts, _) = try SmolLM2.reference()
+        let a = try f32.perplexity(prompts.map(\.ids)), b = try nf4.perplexity(prompts.map(\.ids))
+        let ratio = b.perplexity / a.perplexity
+        print("perplexity f32 \(a.perplexity), nf4 \(b.perplexity), ratio \(ratio)")
+        #expect(abs(ratio - 1) <= 0.05, "NF4 perplexity \(b.perplexity) vs f32 \(a.perplexity)")
+        #expect(nf4.info().blockLinearBitsPerParameter > 4.12 && nf4.info().blockLinearBitsPerParameter < 4.135)
+        print(nf4.info())
+    }
+
+    @Test func eosIsTheChatEndToken() throws {
+        let model = try SmolLM2.f32.get()
+        #expect(model.eosTokenIds.contains(2))
+        let (prompts, _) = try SmolLM2.reference()
+        // The plain prompt's greedy continuation starts with <|im_end|> (id 2): generation stops there.
+        let out = try model.generate(prompt: prompts[0].ids, options: .greedy(maxNewTokens: 32))
+        #expect(out.tokens == [2])
+        #expect(out.stopReason == .endOfSequence)
+    }
 }
