@@ -72,3 +72,17 @@ func tinyConfig(tied: Bool = false) throws -> LlamaConfig {
     c.tieWordEmbeddings = tied
     return c
 }
+
+/// A float32 copy of `model` whose block weights are its own weights
+/// dequantized (the reference for the fused NF4 and bf16 paths).
+func dequantizedCopy(of model: LlamaModel) throws -> LlamaModel {
+    func f32(_ w: LinearWeight) -> LinearWeight { LinearWeight(w.dequantized(), out: w.outFeatures, in: w.inFeatures, format: .f32) }
+    let layers = model.layers.map { l in
+        LlamaLayer(attentionNorm: l.attentionNorm, q: f32(l.q), k: f32(l.k), v: f32(l.v), o: f32(l.o),
+                   ffnNorm: l.ffnNorm, gate: f32(l.gate), up: f32(l.up), down: f32(l.down))
+    }
+    return try LlamaModel(config: model.config, source: "dequantized", format: .f32, embedding: model.embedding,
+                          layers: layers, finalNorm: model.finalNorm, output: f32(model.output), outputSharesEmbedding: false,
+                          ropeInverseFrequencies: model.ropeInverseFrequencies, bosTokenId: model.bosTokenId,
+                          eosTokenIds: model.eosTokenIds)
+}

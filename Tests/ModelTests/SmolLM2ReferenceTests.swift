@@ -87,15 +87,35 @@ struct SmolLM2ReferenceTests {
         #expect(single.tokens == prompts[0].greedy32)
     }
 
-    @Test func nf4PerplexityIsWithinFivePercentOfF32() throws {
+    /// The NF4 model scores exactly what float32 scores with the NF4
+    /// weights dequantized (bitsandbytes' values): the fused kernels add no
+    /// error of their own. How much NF4 itself costs is a property of the
+    /// weights: on SmolLM2-135M (already 4-bit Q4_1) re-quantized to NF4 the
+    /// perplexity of these prompts grows by 11% to 185% (transformers with the
+    /// same NF4 weights, no double quantization: plain 3.431, chat 5.582,
+    /// paragraph 3.076 nats); the assertion is against that, not a fixed 5%.
+    @Test func nf4PerplexityEqualsDequantizedReference() throws {
         let f32 = try SmolLM2.f32.get(), nf4 = try SmolLM2.nf4.get()
         let (prompts, _) = try SmolLM2.reference()
-        let a = try f32.perplexity(prompts.map(\.ids)), b = try nf4.perplexity(prompts.map(\.ids))
-        let ratio = b.perplexity / a.perplexity
-        print("perplexity f32 \(a.perplexity), nf4 \(b.perplexity), ratio \(ratio)")
-        #expect(abs(ratio - 1) <= 0.05, "NF4 perplexity \(b.perplexity) vs f32 \(a.perplexity)")
-        #expect(nf4.info().blockLinearBitsPerParameter > 4.12 && nf4.info().blockLinearBitsPerParameter < 4.135)
-        print(nf4.info())
+        let ids = prompts.map(\.ids)
+        let reference = try dequantizedCopy(of: nf4)
+        let saved = nf4.bf16Compute
+        nf4.bf16Compute = false
+        let exact = try nf4.perplexity(ids)
+        nf4.bf16Compute = saved
+        let want = try reference.perplexity(ids)
+        // (The bf16 output head rounds the hidden states of many rows to bf16:
+        // a few 1e-4 nats.)
+        for (a, b) in zip(exact.perSequence, want.perSequence) { #expect(abs(a.meanNLL - b.meanNLL) <= 1e-3) }
+        // bf16 compute (the default for prompts) stays within bf16 noise of it.
+        let fast = try nf4.perplexity(ids)
+        #expect(abs(fast.meanNLL - exact.meanNLL) <= 0.02 * exact.meanNLL)
+        // and within 1% of transformers' NF4 numbers (which lack the double quantization).
+        for (a, t) in zip(exact.perSequence, [3.431328, 5.582124, 3.076014]) { #expect(abs(a.meanNLL - t) <= 0.01 * t) }
+        let base = try f32.perplexity(ids)
+        print("perplexity f32 \(base.perplexity), nf4 \(fast.perplexity), ratio \(fast.perplexity / base.perplexity)")
+        let info = nf4.info()
+        #expect(abs(info.blockLinearBitsPerParameter - 4.127) < 0.001)
     }
 
     @Test func eosIsTheChatEndToken() throws {

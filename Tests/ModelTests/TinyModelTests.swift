@@ -61,20 +61,7 @@ import LontarModelFiles
     @Test func nf4ModelEqualsF32ModelWithDequantizedWeights() throws {
         let nf4 = try LlamaModel.random(config: try LlamaConfig.named("tiny"), seed: 9, format: .nf4, outputFormat: .f32)
         nf4.bf16Compute = false
-        let layers = nf4.layers.map { l in
-            LlamaLayer(attentionNorm: l.attentionNorm,
-                       q: LinearWeight(l.q.dequantized(), out: l.q.outFeatures, in: l.q.inFeatures, format: .f32),
-                       k: LinearWeight(l.k.dequantized(), out: l.k.outFeatures, in: l.k.inFeatures, format: .f32),
-                       v: LinearWeight(l.v.dequantized(), out: l.v.outFeatures, in: l.v.inFeatures, format: .f32),
-                       o: LinearWeight(l.o.dequantized(), out: l.o.outFeatures, in: l.o.inFeatures, format: .f32),
-                       ffnNorm: l.ffnNorm,
-                       gate: LinearWeight(l.gate.dequantized(), out: l.gate.outFeatures, in: l.gate.inFeatures, format: .f32),
-                       up: LinearWeight(l.up.dequantized(), out: l.up.outFeatures, in: l.up.inFeatures, format: .f32),
-                       down: LinearWeight(l.down.dequantized(), out: l.down.outFeatures, in: l.down.inFeatures, format: .f32))
-        }
-        let f32 = try LlamaModel(config: nf4.config, source: "dequantized", format: .f32, embedding: nf4.embedding,
-                                 layers: layers, finalNorm: nf4.finalNorm, output: nf4.output, outputSharesEmbedding: false,
-                                 ropeInverseFrequencies: nf4.ropeInverseFrequencies, bosTokenId: nil, eosTokenIds: [])
+        let f32 = try dequantizedCopy(of: nf4)
         let a = try nf4.forward(batch, logits: .all), b = try f32.forward(batch, logits: .all)
         // Same weights, same f32 products (only the decode path sums blocks in another order).
         #expect(maxRelativeDifference(a.logits!.array, b.logits!.array) < 1e-5)
