@@ -13,6 +13,7 @@ public enum StandardLibrary {
         PlotCommands.register(in: registry)
         FrameCommands.register(in: registry)
         TextCommands.register(in: registry)
+        ModelCommands.register(in: registry)
         return registry
     }
 

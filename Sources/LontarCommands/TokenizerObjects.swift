@@ -82,7 +82,7 @@ enum TokenizerLoader {
         guard let value = try call.value(parameter) else { return nil }
         switch value {
         case .object(let object as TokenizerObject): return object
-        case .object(let object as TokenizerProviding): return object.tokenizerObject
+        case .object(let object as TokenizerProviding): return try object.tokenizerObject
         case .string(let s): return try load(s, session: call.session, at: call.location(of: parameter))
         default: throw call.typeError(parameter, "a tokenizer, a model, or a tokenizer name or path", value)
         }
@@ -91,5 +91,5 @@ enum TokenizerLoader {
 
 /// Objects that carry a tokenizer (models), so `with base` works where a tokenizer is wanted.
 protocol TokenizerProviding {
-    var tokenizerObject: TokenizerObject { get }
+    var tokenizerObject: TokenizerObject { get throws(LontarError) }
 }
