@@ -112,8 +112,11 @@ enum ModelCommands {
 
     static func model(_ call: Invocation, _ name: String) throws(LontarError) -> ModelObject {
         let value = try call.require(name)
-        guard case .object(let object as ModelObject) = value else { throw call.typeError(name, "a model", value) }
-        return object
+        switch value {
+        case .object(let object as ModelObject): return object
+        case .object(let run as TunedObject): return run.model
+        default: throw call.typeError(name, "a model", value)
+        }
     }
 
     static func generationOptions(_ call: Invocation) throws(LontarError) -> GenerationOptions {

@@ -14,6 +14,7 @@ public enum StandardLibrary {
         FrameCommands.register(in: registry)
         TextCommands.register(in: registry)
         ModelCommands.register(in: registry)
+        FinetuneCommands.register(in: registry)
         return registry
     }
 
