@@ -92,6 +92,12 @@ struct JavaDifferentialTests {
         Case(pattern: "(?s).", input: "a\n"),
         Case(pattern: "\\R", input: "a\r\nb\nc\r", replacement: "|"),
         Case(pattern: "\\R\\n", input: "\r\n"),
+        Case(pattern: "(\\R*\\v)*", input: "a\r\n", replacement: "[$1]"),
+        Case(pattern: "\\R+\\n", input: "\r\n\r\n"),
+        Case(pattern: "\\R?\\n", input: "\r\n"),
+        Case(pattern: "(a\\R)*\\n", input: "a\r\n"),
+        Case(pattern: "$[^a]?", input: "\n"),
+        Case(pattern: "\\Z.?", input: "\r\n"),
         // Classes.
         Case(pattern: "[]a]", input: "]a"),
         Case(pattern: "[^]a]", input: "]ab"),
