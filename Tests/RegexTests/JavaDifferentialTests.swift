@@ -148,12 +148,14 @@ struct JavaDifferentialTests {
         }
     }
 
-    @Test func randomPatternsMatchJava() throws {
+    @Test(arguments: [false, true])
+    func randomPatternsMatchJava(nested: Bool) throws {
         try #require(JavaOracle.available, "java/javac missing")
         // LONTAR_REGEX_FUZZ_SEED / _COUNT run other or more cases by hand.
         let env = ProcessInfo.processInfo.environment
-        var random = RandomPatterns(seed: env["LONTAR_REGEX_FUZZ_SEED"].flatMap { UInt64($0) } ?? 20_240_917)
-        let count = env["LONTAR_REGEX_FUZZ_COUNT"].flatMap { Int($0) } ?? 400
+        var random = RandomPatterns(seed: env["LONTAR_REGEX_FUZZ_SEED"].flatMap { UInt64($0) } ?? 20_240_917,
+                                    nested: nested)
+        let count = env["LONTAR_REGEX_FUZZ_COUNT"].flatMap { Int($0) } ?? (nested ? 250 : 400)
         var cases: [Case] = []
         for _ in 0..<count {
             let pattern = random.pattern()
