@@ -111,12 +111,14 @@ struct ProgramCompiler {
             case .startOfText: needs.insert(.textStart)
             case .endOfText: needs.insert(.textEnd)
             case .endOfTextOrFinalTerminator: needs.insert(.finalTerminator)
-            case .startOfLine, .endOfLine: needs.insert(.lines)
+            case .startOfLine, .endOfLine, .notBeforeLineFeed: needs.insert(.lines)
             case .wordBoundary, .notWordBoundary: needs.insert(.words)
             }
             return emit(Inst(.assert, arg: UInt32(a.rawValue), next: next))
         case .repetition(let body, let min, let max, let greedy):
             return try repetition(body, min: min, max: max, greedy: greedy, then: next, depth: depth)
+        case .lineBreak(let atomic):
+            return try compile(RegexNode.expandedLineBreak(atomic: atomic), then: next, depth: depth)
         }
     }
 
@@ -167,6 +169,7 @@ extension RegexNode {
     var reversed: RegexNode {
         switch self {
         case .empty, .literal, .set, .assertion: return self
+        case .lineBreak(let atomic): return RegexNode.expandedLineBreak(atomic: atomic).reversed
         case .concat(let items): return .concat(items.reversed().map(\.reversed))
         case .alternation(let alts): return .alternation(alts.map(\.reversed))
         case .group(let body, _): return .group(body.reversed, capture: nil)
@@ -179,7 +182,7 @@ extension RegexNode {
     var canMatchEmptyUnconditionally: Bool {
         switch self {
         case .empty: return true
-        case .assertion, .literal, .set: return false
+        case .assertion, .literal, .set, .lineBreak: return false
         case .concat(let items): return items.allSatisfy(\.canMatchEmptyUnconditionally)
         case .alternation(let alts): return alts.contains(where: \.canMatchEmptyUnconditionally)
         case .group(let body, _): return body.canMatchEmptyUnconditionally
@@ -191,7 +194,7 @@ extension RegexNode {
     /// empty, but only when an assertion holds.
     var hasConditionalEmptyLoop: Bool {
         switch self {
-        case .empty, .assertion, .literal, .set: return false
+        case .empty, .assertion, .literal, .set, .lineBreak: return false
         case .concat(let items): return items.contains(where: \.hasConditionalEmptyLoop)
         case .alternation(let alts): return alts.contains(where: \.hasConditionalEmptyLoop)
         case .group(let body, _): return body.hasConditionalEmptyLoop
@@ -205,7 +208,7 @@ extension RegexNode {
     var startsAtTextStart: Bool {
         switch self {
         case .assertion(let a): return a == .startOfText
-        case .empty, .literal, .set: return false
+        case .empty, .literal, .set, .lineBreak: return false
         case .concat(let items): return items.first?.startsAtTextStart ?? false
         case .alternation(let alts): return alts.allSatisfy(\.startsAtTextStart)
         case .group(let body, _): return body.startsAtTextStart

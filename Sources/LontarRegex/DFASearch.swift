@@ -102,7 +102,9 @@ extension LazyDFA {
                 pos &-= 1
             }
             if pos == 0 {
-                let v = transition(s, edge)
+                // The whole input may be one line terminator, for `$`/`\Z` at 0.
+                let v = needsFinal && PositionContext.isFinalTerminator(text, 0, textEnd, leftIsCR: false)
+                    ? compute(s, edge, Extra(finalTerminator: true)) : transition(s, edge)
                 if v & 1 != 0 { best = 0 }
                 return best
             }

@@ -239,6 +239,11 @@ struct PatternParser {
 
     private mutating func closure(_ node: RegexNode, start: Int) throws(RegexError) -> RegexNode {
         let q = cursor
+        if case .lineBreak(atomic: false) = node, ["?", "*", "+", "{"].contains(peek()) {
+            // Java repeats `\R` with `Curly`/`Ques`, which never backtrack
+            // into a round: "\r\n" is always taken whole.
+            return try closure(.lineBreak(atomic: true), start: start)
+        }
         switch peek() {
         case "?":
             let c = next()
@@ -311,6 +316,11 @@ struct PatternParser {
     /// round that does not record the group itself.
     private func repeated(_ node: RegexNode, _ min: Int, _ max: Int?, greedy: Bool) -> RegexNode {
         let isOptional = min == 0 && max == 1
+        var node = node
+        if !isOptional, case .group(let body, let capture) = node, body.isDeterministic {
+            // Java's GroupCurly never backtracks into a round either.
+            node = .group(body.atomizingLineBreaks, capture: capture)
+        }
         if !isOptional, case .group(let body, let capture?) = node, body.isDeterministic, body.isZeroWidth,
            max.map({ $0 > min }) ?? true {
             let mandatory = RegexNode.repetition(node, min: min, max: min, greedy: true)
@@ -613,9 +623,7 @@ struct PatternParser {
             throw fail("named characters (\\N{…}) are not supported", at: start)
         case "R":
             if inClass { break }
-            let crlf = RegexNode.concat([.literal(0x0D), .literal(0x0A)])
-            let single = RegexNode.set(CharacterProperties.verticalSpace)
-            return .node(.group(.alternation([crlf, single]), capture: nil))
+            return .node(.lineBreak(atomic: false))
         case "S": return .set(CharacterProperties.asciiSpace.inverted)
         case "V": return .set(CharacterProperties.verticalSpace.inverted)
         case "W": return .set(CharacterProperties.asciiWord.inverted)

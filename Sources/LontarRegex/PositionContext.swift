@@ -58,6 +58,8 @@ struct PositionContext: Equatable {
             return leftWord != rightWord
         case .notWordBoundary:
             return leftWord == rightWord
+        case .notBeforeLineFeed:
+            return right != .lineFeed
         }
     }
 }

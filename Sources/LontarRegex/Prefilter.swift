@@ -189,7 +189,7 @@ extension RegexNode {
                 return complete && min == 1 && max == 1
             }
             return false
-        case .alternation:
+        case .alternation, .lineBreak:
             return false
         }
     }
@@ -205,6 +205,7 @@ extension RegexNode {
         case .empty, .assertion: return (CodePointSet(), true)
         case .literal(let c): return (CodePointSet(c), false)
         case .set(let s): return (s, false)
+        case .lineBreak: return (CharacterProperties.verticalSpace, false)
         case .concat(let items):
             var acc = CodePointSet()
             for item in items {

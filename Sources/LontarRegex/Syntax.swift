@@ -16,13 +16,19 @@ indirect enum RegexNode: Equatable, Sendable {
     /// `body{min,max}` (`max == nil`: unbounded), greedy or lazy.
     case repetition(RegexNode, min: Int, max: Int?, greedy: Bool)
     case assertion(RegexAssertion)
+    /// `\R`: `\r\n` or one vertical whitespace character. Java matches it
+    /// with its own node (`LineEnding`), which backtracks from `\r\n` to `\r`
+    /// when followed by the rest of the pattern, but is taken whole
+    /// (`atomic`) when repeated by a quantifier or inside a repeated
+    /// fixed-length group, whose rounds Java never backtracks into.
+    case lineBreak(atomic: Bool)
 
     /// Whether the node can match without consuming input (ignoring whether
     /// its assertions hold).
     var canMatchEmpty: Bool {
         switch self {
         case .empty, .assertion: return true
-        case .literal, .set: return false
+        case .literal, .set, .lineBreak: return false
         case .concat(let items): return items.allSatisfy(\.canMatchEmpty)
         case .alternation(let alts): return alts.contains(where: \.canMatchEmpty)
         case .group(let body, _): return body.canMatchEmpty
@@ -36,12 +42,39 @@ indirect enum RegexNode: Equatable, Sendable {
     /// leave the group's capture untouched.
     var isDeterministic: Bool {
         switch self {
-        case .empty, .assertion, .literal, .set: return true
+        case .empty, .assertion, .literal, .set, .lineBreak: return true
         case .concat(let items): return items.allSatisfy(\.isDeterministic)
         case .alternation: return false
         case .group(let body, _): return body.isDeterministic
         case .repetition(let body, let min, let max, _): return max == min && body.isDeterministic
         }
+    }
+
+    /// The node with every `\R` taken whole (see `lineBreak`).
+    var atomizingLineBreaks: RegexNode {
+        switch self {
+        case .lineBreak: return .lineBreak(atomic: true)
+        case .empty, .literal, .set, .assertion: return self
+        case .concat(let items): return .concat(items.map(\.atomizingLineBreaks))
+        case .alternation(let alts): return .alternation(alts.map(\.atomizingLineBreaks))
+        case .group(let body, let capture): return .group(body.atomizingLineBreaks, capture: capture)
+        case .repetition(let body, let min, let max, let greedy):
+            return .repetition(body.atomizingLineBreaks, min: min, max: max, greedy: greedy)
+        }
+    }
+
+    /// `\R` in basic nodes.
+    static func expandedLineBreak(atomic: Bool) -> RegexNode {
+        let crlf = RegexNode.concat([.literal(0x0D), .literal(0x0A)])
+        if !atomic {
+            return .alternation([crlf, .set(CharacterProperties.verticalSpace)])
+        }
+        // A lone \r only where no \n follows.
+        return .alternation([
+            crlf,
+            .set(CharacterProperties.verticalSpace.subtracting(CodePointSet(0x0D))),
+            .concat([.literal(0x0D), .assertion(.notBeforeLineFeed)]),
+        ])
     }
 
     /// Capturing groups whose value Java reports from its backtracking
@@ -58,7 +91,7 @@ indirect enum RegexNode: Equatable, Sendable {
 
     private func collectHistoryDependent(inside: Bool, into out: inout Set<Int>) {
         switch self {
-        case .empty, .literal, .set, .assertion:
+        case .empty, .literal, .set, .assertion, .lineBreak:
             return
         case .concat(let items):
             for item in items { item.collectHistoryDependent(inside: inside, into: &out) }
@@ -83,7 +116,7 @@ indirect enum RegexNode: Equatable, Sendable {
     var isZeroWidth: Bool {
         switch self {
         case .empty, .assertion: return true
-        case .literal, .set: return false
+        case .literal, .set, .lineBreak: return false
         case .concat(let items): return items.allSatisfy(\.isZeroWidth)
         case .alternation(let alts): return alts.allSatisfy(\.isZeroWidth)
         case .group(let body, _): return body.isZeroWidth
@@ -111,4 +144,8 @@ enum RegexAssertion: UInt8, Equatable, Sendable {
     case wordBoundary
     /// `\B`.
     case notWordBoundary
+    /// Not followed by `\n`. Only used inside a quantified `\R`, whose
+    /// rounds Java matches atomically: a lone `\r` there never stands for
+    /// the first half of `\r\n`.
+    case notBeforeLineFeed
 }

@@ -92,6 +92,12 @@ struct JavaDifferentialTests {
         Case(pattern: "(?s).", input: "a\n"),
         Case(pattern: "\\R", input: "a\r\nb\nc\r", replacement: "|"),
         Case(pattern: "\\R\\n", input: "\r\n"),
+        Case(pattern: "(\\R*\\v)*", input: "a\r\n", replacement: "[$1]"),
+        Case(pattern: "\\R+\\n", input: "\r\n\r\n"),
+        Case(pattern: "\\R?\\n", input: "\r\n"),
+        Case(pattern: "(a\\R)*\\n", input: "a\r\n"),
+        Case(pattern: "$[^a]?", input: "\n"),
+        Case(pattern: "\\Z.?", input: "\r\n"),
         // Classes.
         Case(pattern: "[]a]", input: "]a"),
         Case(pattern: "[^]a]", input: "]ab"),
@@ -142,12 +148,14 @@ struct JavaDifferentialTests {
         }
     }
 
-    @Test func randomPatternsMatchJava() throws {
+    @Test(arguments: [false, true])
+    func randomPatternsMatchJava(nested: Bool) throws {
         try #require(JavaOracle.available, "java/javac missing")
         // LONTAR_REGEX_FUZZ_SEED / _COUNT run other or more cases by hand.
         let env = ProcessInfo.processInfo.environment
-        var random = RandomPatterns(seed: env["LONTAR_REGEX_FUZZ_SEED"].flatMap { UInt64($0) } ?? 20_240_917)
-        let count = env["LONTAR_REGEX_FUZZ_COUNT"].flatMap { Int($0) } ?? 400
+        var random = RandomPatterns(seed: env["LONTAR_REGEX_FUZZ_SEED"].flatMap { UInt64($0) } ?? 20_240_917,
+                                    nested: nested)
+        let count = env["LONTAR_REGEX_FUZZ_COUNT"].flatMap { Int($0) } ?? (nested ? 250 : 400)
         var cases: [Case] = []
         for _ in 0..<count {
             let pattern = random.pattern()

@@ -5,8 +5,14 @@
 /// use every supported construct, including ones that match empty.
 struct RandomPatterns {
     private var state: UInt64
+    /// Nested mode: deeper nesting, more groups and quantifiers, a smaller
+    /// alphabet — for loops inside loops, empty rounds and backtracking.
+    let nested: Bool
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64, nested: Bool = false) {
+        state = seed
+        self.nested = nested
+    }
 
     /// SplitMix64.
     mutating func nextRandom() -> UInt64 {
@@ -28,10 +34,12 @@ struct RandomPatterns {
         "\u{2028}", "\u{85}",
     ]
 
+    static let nestedAlphabet: [String] = ["a", "b", "a", "b", "é", "\n", "\r", " ", "\u{301}", "1"]
+
     mutating func input() -> String {
         var s = ""
         let n = below(13)
-        for _ in 0..<n { s += pick(RandomPatterns.inputAlphabet) }
+        for _ in 0..<n { s += pick(nested ? RandomPatterns.nestedAlphabet : RandomPatterns.inputAlphabet) }
         // Some inputs end with a line terminator, where `$` and `\Z` differ from `\z`.
         if chance(15) { s += pick(["\n", "\r\n", "\r", "\u{2028}"]) }
         return s
@@ -47,7 +55,33 @@ struct RandomPatterns {
     static let anchors = ["^", "$", "\\b", "\\B", "\\A", "\\z", "\\Z"]
     static let flags = ["(?i)", "(?m)", "(?s)", "(?-i)", "(?im)"]
 
-    mutating func pattern(depth: Int = 3) -> String { alternation(depth) }
+    static let nestedLiterals = ["a", "b", "é", "\\n", "\\r", " ", "1", "ab", "[ab]", "[^a]", ".", "\\w", "\\s",
+                                 "\\R", "\\b", "\\B", "^", "$", "(?m:^)", "(?m:$)", "\\Z"]
+
+    mutating func pattern(depth: Int = 3) -> String { nested ? nestedAlternation(4) : alternation(depth) }
+
+    private mutating func nestedAlternation(_ depth: Int) -> String {
+        var s = nestedSequence(depth)
+        if chance(30) { s += "|" + nestedSequence(depth) }
+        return s
+    }
+
+    private mutating func nestedSequence(_ depth: Int) -> String {
+        var s = ""
+        for _ in 0..<(1 + below(3)) {
+            var atom: String
+            if depth > 0 && chance(45) {
+                atom = pick(["(", "(?:", "(", "(?i:"]) + nestedAlternation(depth - 1) + ")"
+            } else {
+                atom = pick(RandomPatterns.nestedLiterals)
+            }
+            if chance(60) {
+                atom += pick(["*", "+", "?", "{2}", "{1,3}", "{0,2}", "{2,}", "*?", "+?", "??", "{1,2}?"])
+            }
+            s += atom
+        }
+        return s
+    }
 
     private mutating func alternation(_ depth: Int) -> String {
         var s = sequence(depth)
