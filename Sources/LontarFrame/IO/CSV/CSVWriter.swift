@@ -11,7 +11,7 @@ enum CSVWriter {
     static func write(_ frame: Frame, to out: AtomicFileWriter) throws {
         for column in frame.columns {
             if case .stringList = column.storage {
-                throw ReadError(path: out.path, message:
+                throw FileError(path: out.path, message:
                     "column '\(column.name)' is array<string>, which CSV cannot hold; write JSON Lines, or join the lists into strings first",
                     kind: .usage)
             }
@@ -45,16 +45,29 @@ enum CSVWriter {
 
 /// Appends a text field, quoted only when it must be (or when empty, so an
 /// empty string differs from a null in the file).
-func appendCSVField<C: Collection>(_ bytes: C, to buf: inout [UInt8]) where C.Element == UInt8 {
-    let needsQuotes = bytes.isEmpty || bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+func appendCSVField(_ bytes: UnsafeBufferPointer<UInt8>, to buf: inout [UInt8]) {
+    var needsQuotes = bytes.isEmpty
+    var quotes = 0
+    for b in bytes where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D {
+        needsQuotes = true
+        if b == 0x22 { quotes += 1 }
+    }
     guard needsQuotes else {
         buf.append(contentsOf: bytes)
         return
     }
     buf.append(0x22)
-    for b in bytes {
-        if b == 0x22 { buf.append(0x22) }
-        buf.append(b)
+    if quotes == 0 {
+        buf.append(contentsOf: bytes)
+    } else {
+        for b in bytes {
+            if b == 0x22 { buf.append(0x22) }
+            buf.append(b)
+        }
     }
     buf.append(0x22)
+}
+
+func appendCSVField(_ bytes: [UInt8], to buf: inout [UInt8]) {
+    bytes.withUnsafeBufferPointer { appendCSVField($0, to: &buf) }
 }

@@ -21,10 +21,10 @@ public enum FileFormat: String, Sendable, Equatable, CaseIterable, CustomStringC
         case "csv": return .csv
         case "parquet", "pq": return .parquet
         case "gz", "zst", "bz2", "xz", "zip", "lz4":
-            throw ReadError(path: url.path, message:
+            throw FileError(path: url.path, message:
                 "compressed files (.\(ext)) are not supported; decompress it first", kind: .unsupported)
         default:
-            throw ReadError(path: url.path, message:
+            throw FileError(path: url.path, message:
                 "cannot tell the format from the extension '.\(ext)'; use .jsonl, .csv or .parquet, or name the format",
                 kind: .usage)
         }
