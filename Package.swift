@@ -50,7 +50,7 @@ let package = Package(
         ]),
         .target(name: "LontarNotebook", dependencies: ["LontarCommands", "LontarLanguage", "LontarRender"]),
         .target(name: "LontarREPL", dependencies: ["LontarCommands", "LontarLanguage", "LontarNotebook", "LontarRender", "CReadline"]),
-        .executableTarget(name: "lontar", dependencies: ["LontarNotebook", "LontarREPL", "LontarCommands"]),
+        .executableTarget(name: "lontar", dependencies: ["LontarNotebook", "LontarREPL", "LontarCommands", "LontarModelFiles"]),
         // Used by the test targets only: repository paths and the Python peers.
         .target(name: "LontarTestSupport", path: "Sources/LontarTestSupport"),
 

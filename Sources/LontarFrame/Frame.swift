@@ -46,15 +46,75 @@ public enum FrameError: Error, Equatable, CustomStringConvertible {
     case lengthMismatch(column: String, expected: Int, actual: Int)
     case unknownColumn(String, available: [String])
     case typeMismatch(column: String, expected: String, actual: ColumnType)
+    /// Two output columns would have the same name.
+    case duplicateColumn(String)
+    /// A regex that does not compile (or that this build cannot run).
+    case invalidPattern(pattern: String, message: String)
+    /// A bad argument to an operation or function (message says which and why).
+    case invalidArgument(String)
+    /// Spark's `[DIVIDE_BY_ZERO]` / `[REMAINDER_BY_ZERO]` (ANSI mode, Spark 4's default).
+    case divideByZero(expression: String, row: Int)
+    /// Spark's `[ARITHMETIC_OVERFLOW]`: a 64-bit integer result out of range
+    /// (`row` is -1 when no single row is to blame, e.g. a sum).
+    case overflow(expression: String, row: Int)
+    /// Spark's `[CAST_INVALID_INPUT]` / `[CAST_OVERFLOW]`.
+    case invalidCast(value: String, to: ColumnType, row: Int)
 
     public var description: String {
         switch self {
         case let .lengthMismatch(column, expected, actual):
             "column '\(column)' has \(actual) rows, but the frame has \(expected)"
         case let .unknownColumn(name, available):
-            "unknown column '\(name)'; the frame has: \(available.joined(separator: ", "))"
+            "unknown column '\(name)'" + FrameError.suggestion(for: name, among: available)
+                + "; the frame has: \(available.joined(separator: ", "))"
         case let .typeMismatch(column, expected, actual):
-            "column '\(column)' is \(actual), expected \(expected)"
+            "'\(column)' is \(actual), expected \(expected)"
+        case let .duplicateColumn(name):
+            "duplicate column name '\(name)'"
+        case let .invalidPattern(pattern, message):
+            "invalid regex '\(pattern)': \(message)"
+        case let .invalidArgument(message):
+            message
+        case let .divideByZero(expression, row):
+            "division by zero in \(expression) at row \(row)"
+        case let .overflow(expression, row):
+            "integer overflow in \(expression)" + (row >= 0 ? " at row \(row)" : "") + " (64-bit range exceeded)"
+        case let .invalidCast(value, type, row):
+            "cannot cast '\(value)' to \(type) at row \(row)"
         }
+    }
+
+    /// "; did you mean 'x'?" for the closest names (edit distance ≤ a third
+    /// of the name, or a case-insensitive match), else "".
+    static func suggestion(for name: String, among names: [String]) -> String {
+        let lowered = name.lowercased()
+        let limit = max(1, name.count / 3)
+        var scored: [(name: String, distance: Int)] = []
+        for candidate in names {
+            let d = editDistance(lowered, candidate.lowercased())
+            if d <= limit { scored.append((candidate, d)) }
+        }
+        scored.sort { a, b in a.distance != b.distance ? a.distance < b.distance : a.name < b.name }
+        guard !scored.isEmpty else { return "" }
+        let best = scored.prefix(3).map { "'" + $0.name + "'" }.joined(separator: " or ")
+        return "; did you mean \(best)?"
+    }
+
+    /// Levenshtein distance over characters.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0 ... b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1 ... a.count {
+            current[0] = i
+            for j in 1 ... b.count {
+                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                current[j] = min(min(previous[j], current[j - 1]) + 1, substitution)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
     }
 }

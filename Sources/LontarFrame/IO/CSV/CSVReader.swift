@@ -124,7 +124,7 @@ enum CSVReader {
     /// Parses a wave of blocks, one per thread.
     private static func parse(_ blocks: [TextBlock], config: CSVBlockParser.Config, bodyStart: Int,
                               options: ReadOptions, rowCap: Int?) throws -> [CSVBlockParser.Result] {
-        try parallelMap(count: blocks.count, threads: options.threads) { i in
+        try Parallel.map(Array(blocks.indices)) { i in
             blocks[i].bytes.withUnsafeBufferPointer { buf in
                 CSVBlockParser(config: config).parse(UnsafeBufferPointer(rebasing: buf[0 ..< blocks[i].count]),
                                                       start: blocks[i].index == 0 ? bodyStart : 0, rowCap: rowCap)

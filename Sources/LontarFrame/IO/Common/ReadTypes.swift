@@ -48,7 +48,8 @@ public struct ReadOptions: Sendable, Equatable {
     public var limit: Int?
     /// What to do with malformed records.
     public var onError: ErrorPolicy
-    /// Worker threads for parsing (at least 1).
+    /// Blocks parsed at once, each by one worker of `Parallel` (whose
+    /// `threadCount` caps the threads actually used); at least 1.
     public var threads: Int
     /// Bytes read and parsed per work item; records are never split.
     public var blockSize: Int

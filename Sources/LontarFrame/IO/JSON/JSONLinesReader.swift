@@ -86,7 +86,7 @@ enum JSONLinesReader {
     /// Parses a wave of blocks, one per thread.
     private static func parse(_ blocks: [TextBlock], reuse: [[JSONColumnBuilder]], selection: Set<String>?,
                               options: ReadOptions, rowCap: Int?) throws -> [JSONBlockResult] {
-        try parallelMap(count: blocks.count, threads: options.threads) { i in
+        try Parallel.map(Array(blocks.indices)) { i in
             let parser = JSONBlockParser(selection: selection, policy: options.onError,
                                          maxIssues: options.maxReportedIssues, reuse: reuse[i])
             return blocks[i].bytes.withUnsafeBufferPointer {

@@ -93,7 +93,7 @@ enum ParquetReader {
         }
 
         let work = tasks
-        var pieces: [ParquetPiece?] = try parallelMap(count: work.count, threads: options.threads) { i -> ParquetPiece in
+        var pieces: [ParquetPiece?] = try Parallel.map(Array(work.indices)) { i -> ParquetPiece in
             let t = work[i]
             let bytes = try file.readBytes(at: t.start, count: t.length)
             do throws(ParquetDecodeError) {

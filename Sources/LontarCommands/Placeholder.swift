@@ -1,2 +1,0 @@
-// LontarCommands: placeholder until its issue lands.
-enum LontarCommandsPlaceholder {}

@@ -1,2 +1,0 @@
-// LontarLanguage: placeholder until its issue lands.
-enum LontarLanguagePlaceholder {}

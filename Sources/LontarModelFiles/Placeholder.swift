@@ -1,2 +1,0 @@
-// LontarModelFiles: placeholder until its issue lands.
-enum LontarModelFilesPlaceholder {}

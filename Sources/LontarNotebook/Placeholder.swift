@@ -1,2 +1,0 @@
-// LontarNotebook: placeholder until its issue lands.
-enum LontarNotebookPlaceholder {}

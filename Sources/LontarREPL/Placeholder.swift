@@ -1,2 +1,0 @@
-// LontarREPL: placeholder until its issue lands.
-enum LontarREPLPlaceholder {}

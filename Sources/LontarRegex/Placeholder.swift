@@ -1,2 +1,0 @@
-// LontarRegex: placeholder until its issue lands.
-enum LontarRegexPlaceholder {}

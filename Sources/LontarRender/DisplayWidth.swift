@@ -1,0 +1,101 @@
+/// How many terminal columns text occupies (a small `wcwidth`).
+///
+/// East Asian Wide and Fullwidth characters (CJK ideographs, kana, Hangul
+/// syllables, fullwidth forms, most emoji) take two columns; combining marks,
+/// format characters and conjoining Hangul vowels/finals take none; everything
+/// else takes one. Ambiguous-width characters (Greek, `…`, box drawing) count
+/// as one, as in non-CJK locales. Control characters count as zero: renderers
+/// escape them before measuring (see `CellText`).
+public enum DisplayWidth {
+    /// Columns taken by one scalar: 0, 1 or 2.
+    public static func of(_ scalar: Unicode.Scalar) -> Int {
+        let v = scalar.value
+        if v < 0x7F { return v >= 0x20 ? 1 : 0 }  // ASCII fast path
+        if v < 0xA0 { return 0 }  // DEL and C1 controls
+        if v == 0xAD { return 1 }  // soft hyphen is visible in terminals
+        if (0x1160 ... 0x11FF).contains(v) || (0xD7B0 ... 0xD7FF).contains(v) { return 0 }  // conjoining jamo
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        default: break
+        }
+        return isWide(v) ? 2 : 1
+    }
+
+    /// Columns taken by a string: the sum over its scalars.
+    public static func of<S: StringProtocol>(_ text: S) -> Int {
+        var total = 0
+        for scalar in text.unicodeScalars { total += of(scalar) }
+        return total
+    }
+
+    /// Whether `v` is East Asian Wide (W) or Fullwidth (F), per Unicode 15's
+    /// EastAsianWidth.txt, condensed to ranges.
+    static func isWide(_ v: UInt32) -> Bool {
+        if v < 0x1100 { return false }
+        // Binary search over sorted, disjoint ranges.
+        var lo = 0
+        var hi = wideRanges.count - 1
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            let r = wideRanges[mid]
+            if v < r.0 { hi = mid - 1 } else if v > r.1 { lo = mid + 1 } else { return true }
+        }
+        return false
+    }
+
+    /// Sorted (first, last) ranges of wide characters.
+    static let wideRanges: [(UInt32, UInt32)] = [
+        (0x1100, 0x115F), (0x231A, 0x231B), (0x2329, 0x232A), (0x23E9, 0x23EC), (0x23F0, 0x23F0),
+        (0x23F3, 0x23F3), (0x25FD, 0x25FE), (0x2614, 0x2615), (0x2648, 0x2653), (0x267F, 0x267F),
+        (0x2693, 0x2693), (0x26A1, 0x26A1), (0x26AA, 0x26AB), (0x26BD, 0x26BE), (0x26C4, 0x26C5),
+        (0x26CE, 0x26CE), (0x26D4, 0x26D4), (0x26EA, 0x26EA), (0x26F2, 0x26F3), (0x26F5, 0x26F5),
+        (0x26FA, 0x26FA), (0x26FD, 0x26FD), (0x2705, 0x2705), (0x270A, 0x270B), (0x2728, 0x2728),
+        (0x274C, 0x274C), (0x274E, 0x274E), (0x2753, 0x2755), (0x2757, 0x2757), (0x2795, 0x2797),
+        (0x27B0, 0x27B0), (0x27BF, 0x27BF), (0x2B1B, 0x2B1C), (0x2B50, 0x2B50), (0x2B55, 0x2B55),
+        (0x2E80, 0x303E), (0x3041, 0x33FF), (0x3400, 0x4DBF), (0x4E00, 0xA4CF), (0xA960, 0xA97F),
+        (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE10, 0xFE19), (0xFE30, 0xFE6F), (0xFF00, 0xFF60),
+        (0xFFE0, 0xFFE6), (0x16FE0, 0x16FE4), (0x16FF0, 0x16FF1), (0x17000, 0x18CD5), (0x18D00, 0x18D08),
+        (0x1AFF0, 0x1B2FB), (0x1F004, 0x1F004), (0x1F0CF, 0x1F0CF), (0x1F18E, 0x1F18E),
+        (0x1F191, 0x1F19A), (0x1F200, 0x1F202), (0x1F210, 0x1F23B), (0x1F240, 0x1F248),
+        (0x1F250, 0x1F251), (0x1F260, 0x1F265), (0x1F300, 0x1F320), (0x1F32D, 0x1F335),
+        (0x1F337, 0x1F37C), (0x1F37E, 0x1F393), (0x1F3A0, 0x1F3CA), (0x1F3CF, 0x1F3D3),
+        (0x1F3E0, 0x1F3F0), (0x1F3F4, 0x1F3F4), (0x1F3F8, 0x1F43E), (0x1F440, 0x1F440),
+        (0x1F442, 0x1F4FC), (0x1F4FF, 0x1F53D), (0x1F54B, 0x1F54E), (0x1F550, 0x1F567),
+        (0x1F57A, 0x1F57A), (0x1F595, 0x1F596), (0x1F5A4, 0x1F5A4), (0x1F5FB, 0x1F64F),
+        (0x1F680, 0x1F6C5), (0x1F6CC, 0x1F6CC), (0x1F6D0, 0x1F6D2), (0x1F6D5, 0x1F6D7),
+        (0x1F6DC, 0x1F6DF), (0x1F6EB, 0x1F6EC), (0x1F6F4, 0x1F6FC), (0x1F7E0, 0x1F7EB),
+        (0x1F7F0, 0x1F7F0), (0x1F90C, 0x1F93A), (0x1F93C, 0x1F945), (0x1F947, 0x1F9FF),
+        (0x1FA70, 0x1FAFF), (0x20000, 0x2FFFD), (0x30000, 0x3FFFD),
+    ]
+
+    /// `text` cut to at most `width` columns; if anything was cut, the last
+    /// column holds `…`. Combining marks stay with the character they follow.
+    public static func truncate(_ text: String, to width: Int) -> String {
+        guard of(text) > width else { return text }
+        guard width > 0 else { return "" }
+        var out = ""
+        var used = 0
+        for scalar in text.unicodeScalars {
+            let w = of(scalar)
+            if used + w > width - 1 { break }
+            out.unicodeScalars.append(scalar)
+            used += w
+        }
+        return out + "…"
+    }
+
+    /// `text` padded with spaces to `width` columns, on the right (`.left`)
+    /// or on the left (`.right`). Text already wider is returned unchanged.
+    public static func pad(_ text: String, to width: Int, alignment: TextAlignment = .left) -> String {
+        let missing = width - of(text)
+        guard missing > 0 else { return text }
+        let fill = String(repeating: " ", count: missing)
+        return alignment == .left ? text + fill : fill + text
+    }
+}
+
+/// Horizontal placement of text in a fixed-width cell.
+public enum TextAlignment: Sendable, Equatable {
+    case left
+    case right
+}

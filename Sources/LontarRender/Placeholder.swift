@@ -1,2 +1,0 @@
-// LontarRender: placeholder until its issue lands.
-enum LontarRenderPlaceholder {}

@@ -1,2 +1,0 @@
-// LontarTokenizers: placeholder until its issue lands.
-enum LontarTokenizersPlaceholder {}

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import LontarLanguage
+import LontarNotebook
+import LontarTestSupport
+
+@Suite struct NotebookRunTests {
+    func run(_ text: String, parameters: [String: Value] = [:], keepGoing: Bool = false) throws -> NotebookRunner.Result {
+        let document = try NotebookDocument.parse(text, file: "nb.md")
+        return NotebookRunner(options: .init(parameters: parameters, keepGoing: keepGoing))
+            .run(document, workingDirectory: TestSupport.repoRoot)
+    }
+
+    @Test func rendersProseCellsAndResultsExactly() throws {
+        let result = try run("""
+        # Demo
+
+        ```lontar
+        param n = 2
+        t = table(word: ["a", "bb", "ccc"], count: [10, 200, 3])
+        show t limit n
+        print "n is", n
+        ```
+
+        The end.
+        """)
+        #expect(result.errors.isEmpty)
+        #expect(result.markdown == """
+        <!-- Rendered by `lontar run nb.md`. Edit the notebook, not this file. -->
+
+        # Demo
+
+        ```lontar
+        param n = 2
+        t = table(word: ["a", "bb", "ccc"], count: [10, 200, 3])
+        show t limit n
+        print "n is", n
+        ```
+
+        | word | count |
+        | ---- | ----: |
+        | a    |    10 |
+        | bb   |   200 |
+
+        … 1 more row
+
+        n is 2
+
+        The end.
+
+        """)
+    }
+
+    @Test func aFailingCellStopsTheRunAndKeepsWhatCameBefore() throws {
+        let result = try run("""
+        ```lontar
+        print "first"
+        ```
+
+        ```lontar
+        print nope
+        ```
+
+        ```lontar
+        print "never"
+        ```
+        """)
+        #expect(result.errors.count == 1)
+        #expect(result.errors[0].location == SourcePosition(file: "nb.md", line: 6, column: 7))
+        #expect(result.markdown.contains("first"))
+        #expect(result.markdown.contains("> **Error** at `nb.md:6:7`: unknown variable 'nope'"))
+        #expect(result.markdown.contains("*Not run: an earlier cell failed.*"))
+        #expect(!result.markdown.contains("\nnever\n"))
+        #expect(result.cellsRun == 1)
+    }
+
+    @Test func keepGoingRunsTheRest() throws {
+        let result = try run("```lontar\nprint nope\n```\n\n```lontar\nprint \"after\"\n```\n", keepGoing: true)
+        #expect(result.errors.count == 1)
+        #expect(result.markdown.contains("\nafter\n"))
+    }
+
+    @Test func parametersAreOverriddenAndUnknownOnesReported() throws {
+        let text = "```lontar\nparam rows = 20000\nprint rows\n```\n"
+        #expect(try run(text, parameters: ["rows": .integer(1_500_000)]).markdown.contains("\n1500000\n"))
+        let unknown = try run(text, parameters: ["rowz": .integer(5)])
+        #expect(unknown.errors.first?.message == "--param rowz: the notebook declares no parameter 'rowz'")
+        #expect(unknown.errors.first?.notes == ["did you mean 'rows'?"])
+    }
+
+    @Test func outputIsDeterministic() throws {
+        let text = "```lontar\nt = table(x: [1.5, 2.25])\nt\n```\n"
+        #expect(try run(text).markdown == (try run(text)).markdown)
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import LontarTestSupport
+import Testing
+@testable import LontarRegex
+
+/// Compares Lontar's regex engine with real Java (java.util.regex, JDK 17)
+/// on find / groups / replaceAll / split / matches, exactly.
+@Suite(.enabled(if: JavaOracle.available || TestSupport.peersRequired, "needs java and javac"))
+struct JavaDifferentialTests {
+    typealias Case = JavaOracle.Case
+
+    /// Hand-picked cases for Java's corner cases.
+    static let handwritten: [Case] = [
+        // Empty matches in find / replaceAll / split.
+        Case(pattern: "x*", input: "abc", replacement: "-"),
+        Case(pattern: "a*", input: "baaac", replacement: "-"),
+        Case(pattern: "", input: "abc", replacement: "-"),
+        Case(pattern: "", input: "", replacement: "-"),
+        Case(pattern: "a*?", input: "aab", replacement: "<$0>"),
+        Case(pattern: "\\b", input: "ab cd", replacement: "|"),
+        Case(pattern: "(?m)^", input: "a\nb\n", replacement: ">"),
+        Case(pattern: "(?m)$", input: "a\r\nb\n", replacement: "<"),
+        Case(pattern: "$", input: "a\n", replacement: "<"),
+        Case(pattern: "$", input: "a\r\n", replacement: "<"),
+        Case(pattern: "\\Z", input: "a\n\n", replacement: "<"),
+        Case(pattern: "(?m)^", input: "", replacement: ">"),
+        // Java's loop rule: a round that matched empty ends the loop.
+        Case(pattern: "(|a)*", input: "a"),
+        Case(pattern: "(a|)*", input: "aa", replacement: "[$1]"),
+        Case(pattern: "(a*)*", input: "b", replacement: "[$1]"),
+        Case(pattern: "(a*)+", input: "aab", replacement: "[$1]"),
+        Case(pattern: "(?:^|x){2}", input: "x"),
+        Case(pattern: "(\\b|x)*y", input: "xxy"),
+        Case(pattern: "(a?){3}", input: "aa", replacement: "[$1]"),
+        Case(pattern: "(a|b)*?c", input: "abac", replacement: "[$1]"),
+        Case(pattern: "()*", input: "ab", replacement: "[$1]"),
+        Case(pattern: "()+", input: "ab", replacement: "[$1]"),
+        Case(pattern: "(\\b)*", input: "ab", replacement: "[$1]"),
+        Case(pattern: "((\\b))*", input: "ab", replacement: "[$1$2]"),
+        Case(pattern: "(?:(\\b))*", input: "ab", replacement: "[$1]"),
+        // Groups inside repeated fixed-length groups keep values from
+        // backtracking in Java; Lontar refuses to expose those groups but
+        // must agree on everything else.
+        Case(pattern: "(?:(\\w))+\\w", input: "ab", replacement: "[$1]"),
+        Case(pattern: "((\\w))+\\w", input: "abc", replacement: "[$1]"),
+        Case(pattern: "(?:(\\d)-)+x|\\d", input: "1-2-y3", replacement: "<$0>"),
+        // Leftmost-first, not leftmost-longest.
+        Case(pattern: "a|ab", input: "abab"),
+        Case(pattern: "(a|ab)(c|bcd)(d*)", input: "abcd", replacement: "$1,$2,$3"),
+        Case(pattern: "(a+)(a+)", input: "aaaa", replacement: "$2-$1"),
+        Case(pattern: "(a+?)(a*)", input: "aaaa", replacement: "$2-$1"),
+        // The paper's cleaning patterns.
+        Case(pattern: "[^a-z0-9\\s]", input: "hello, world! (x=1) é€", replacement: ""),
+        Case(pattern: "\\s+", input: "  a \t\n b  ", replacement: " "),
+        Case(pattern: "xmath[0-9]+", input: "let xmath12 and xmath and xmath3x", replacement: ""),
+        Case(pattern: "@xcite", input: "see @xcite, @xcite.", replacement: ""),
+        Case(pattern: "\\n", input: "a\nb\n\nc", replacement: " "),
+        // Replacement syntax.
+        Case(pattern: "(a)(b)?", input: "ab a", replacement: "[$2$1]"),
+        Case(pattern: "(a)", input: "aa", replacement: "$11"),
+        Case(pattern: "(a)", input: "aa", replacement: "\\$1"),
+        Case(pattern: "(?<first>a)", input: "aa", replacement: "${first}!"),
+        Case(pattern: "a", input: "bab", replacement: "$"),
+        Case(pattern: "a", input: "bbb", replacement: "$"),
+        Case(pattern: "a", input: "bab", replacement: "$2"),
+        Case(pattern: "a", input: "bab", replacement: "x\\"),
+        // split limits.
+        Case(pattern: ",", input: "a,b,,c,,", limit: 0),
+        Case(pattern: ",", input: "a,b,,c,,", limit: -1),
+        Case(pattern: ",", input: "a,b,,c,,", limit: 2),
+        Case(pattern: ",", input: "a,b,,c,,", limit: 1),
+        Case(pattern: ",", input: ",a", limit: 0),
+        Case(pattern: "", input: "abc", limit: 0),
+        Case(pattern: "x*", input: "axbc", limit: -1),
+        Case(pattern: "\\s*", input: " a b ", limit: 0),
+        Case(pattern: "a", input: "aaa", limit: 0),
+        // Word boundaries with marks and non-ASCII letters.
+        Case(pattern: "\\b", input: "a\u{301} b", replacement: "|"),
+        Case(pattern: "\\b", input: "\u{301}a", replacement: "|"),
+        Case(pattern: "\\B", input: "é\u{301}x y", replacement: "|"),
+        Case(pattern: "\\bé\\w*", input: "été éa", replacement: "<$0>"),
+        // Case-insensitivity is ASCII-only by default.
+        Case(pattern: "(?i)straße", input: "STRASSE Straße STRAßE"),
+        Case(pattern: "(?i)é", input: "É é"),
+        Case(pattern: "(?i)[a-c]+", input: "xAbCy"),
+        Case(pattern: "(?i)[Z-a]", input: "zA_["),
+        Case(pattern: "(?i)\\p{Lu}", input: "aBé"),
+        Case(pattern: "a(?i)b|c", input: "aB C"),
+        Case(pattern: "(?i:a)a", input: "Aa AA"),
+        // Dot and line terminators.
+        Case(pattern: ".", input: "a\nb\rc\u{85}d\u{2028}e"),
+        Case(pattern: "(?s).", input: "a\n"),
+        Case(pattern: "\\R", input: "a\r\nb\nc\r", replacement: "|"),
+        Case(pattern: "\\R\\n", input: "\r\n"),
+        // Classes.
+        Case(pattern: "[]a]", input: "]a"),
+        Case(pattern: "[^]a]", input: "]ab"),
+        Case(pattern: "[a-z&&[^aeiou]]+", input: "abcde"),
+        Case(pattern: "[abc&&b]", input: "abc"),
+        Case(pattern: "[a&&]", input: "ab"),
+        Case(pattern: "[\\d-z]", input: "-5z"),
+        Case(pattern: "[a-c[x-z]]", input: "abxyq"),
+        Case(pattern: "[^a[b]]", input: "abc"),
+        Case(pattern: "[\\Q]\\E]", input: "]"),
+        Case(pattern: "\\p{L}+", input: "héllo wörld 123"),
+        Case(pattern: "\\p{IsAlphabetic}+", input: "héllo wörld 123"),
+        Case(pattern: "\\pL\\pN", input: "a1 b2"),
+        Case(pattern: "[\\p{P}\\p{S}]", input: "a,b€c+d"),
+        // Literal syntax oddities.
+        Case(pattern: "a{2}{3}", input: "aaaaaa"),
+        Case(pattern: "{2}", input: "ab"),
+        Case(pattern: "a{,3}", input: "a"),
+        Case(pattern: "]}", input: "]}"),
+        Case(pattern: "\\Qa.b\\E+", input: "a.bb"),
+        Case(pattern: "\\x41\\u0042\\x{43}\\0104", input: "ABCD"),
+        Case(pattern: "\\cA", input: "\u{1}"),
+        Case(pattern: "a\\", input: "a"),
+        Case(pattern: "(?", input: "a"),
+        Case(pattern: "[a-", input: "a"),
+        Case(pattern: "x**", input: "x"),
+        Case(pattern: "(?<1a>x)", input: "x"),
+        // Anchors inside loops.
+        Case(pattern: "(^a|b)+", input: "abab"),
+        Case(pattern: "(?m)(^a$\\n?)+", input: "a\na\nb"),
+        // Supplementary characters where Java's UTF-16 view is unambiguous.
+        Case(pattern: ".", input: "a😀b"),
+        Case(pattern: "[^a-z]", input: "a😀b", replacement: ""),
+        Case(pattern: "\\W+", input: "😀😀a", replacement: "-"),
+        Case(pattern: "😀+", input: "😀😀x😀"),
+    ]
+
+    @Test func handwrittenCasesMatchJava() throws {
+        try #require(JavaOracle.available, "java/javac missing")
+        let cases = JavaDifferentialTests.handwritten
+        let java = try JavaOracle.run(cases)
+        for (c, j) in zip(cases, java) {
+            for pikeOnly in [false, true] {
+                let mine = JavaOracle.lontar(c, pikeOnly: pikeOnly)
+                let diff = JavaOracle.difference(java: j, lontar: mine)
+                #expect(diff == nil, "pattern \(c.pattern.debugDescription) input \(c.input.debugDescription) replacement \(c.replacement.debugDescription) limit \(c.limit) pike-only \(pikeOnly): \(diff ?? "")")
+            }
+        }
+    }
+
+    @Test func randomPatternsMatchJava() throws {
+        try #require(JavaOracle.available, "java/javac missing")
+        // LONTAR_REGEX_FUZZ_SEED / _COUNT run other or more cases by hand.
+        let env = ProcessInfo.processInfo.environment
+        var random = RandomPatterns(seed: env["LONTAR_REGEX_FUZZ_SEED"].flatMap { UInt64($0) } ?? 20_240_917)
+        let count = env["LONTAR_REGEX_FUZZ_COUNT"].flatMap { Int($0) } ?? 400
+        var cases: [Case] = []
+        for _ in 0..<count {
+            let pattern = random.pattern()
+            for _ in 0..<3 {
+                cases.append(Case(pattern: pattern, input: random.input(), replacement: random.replacement(),
+                                  limit: random.pick([0, 0, -1, 1, 2, 3])))
+            }
+        }
+        let java = try JavaOracle.run(cases)
+        var failures = 0
+        var compiled = 0
+        for (c, j) in zip(cases, java) {
+            if j.hasPrefix("OK") { compiled += 1 }
+            for pikeOnly in [false, true] {
+                let mine = JavaOracle.lontar(c, pikeOnly: pikeOnly)
+                if let diff = JavaOracle.difference(java: j, lontar: mine) {
+                    failures += 1
+                    if failures <= 25 {
+                        Issue.record("pattern \(c.pattern.debugDescription) input \(c.input.debugDescription) replacement \(c.replacement.debugDescription) limit \(c.limit) pike-only \(pikeOnly): \(diff)")
+                    }
+                }
+            }
+        }
+        #expect(failures == 0, "\(failures) differences from Java")
+        // The generator must mostly produce valid patterns to test anything.
+        #expect(compiled > cases.count * 3 / 4, "only \(compiled) of \(cases.count) patterns compile in Java")
+    }
+}

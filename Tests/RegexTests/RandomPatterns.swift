@@ -1,0 +1,103 @@
+/// Seeded random patterns and inputs over a small alphabet, for the
+/// differential test against Java. The alphabet mixes ASCII, two- and
+/// three-byte UTF-8 characters, a combining mark (for `\b`), line
+/// terminators (for `.`, `^`, `$`), and upper case (for `(?i)`); patterns
+/// use every supported construct, including ones that match empty.
+struct RandomPatterns {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    /// SplitMix64.
+    mutating func nextRandom() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func below(_ n: Int) -> Int { Int(nextRandom() % UInt64(n)) }
+
+    mutating func pick<T>(_ options: [T]) -> T { options[below(options.count)] }
+
+    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+
+    static let inputAlphabet: [String] = [
+        "a", "b", "c", "x", "A", "B", "é", "É", "€", "\u{301}", " ", "\n", "\r", "1", "_", "-", ".",
+        "\u{2028}", "\u{85}",
+    ]
+
+    mutating func input() -> String {
+        var s = ""
+        let n = below(13)
+        for _ in 0..<n { s += pick(RandomPatterns.inputAlphabet) }
+        // Some inputs end with a line terminator, where `$` and `\Z` differ from `\z`.
+        if chance(15) { s += pick(["\n", "\r\n", "\r", "\u{2028}"]) }
+        return s
+    }
+
+    static let literals = ["a", "b", "c", "x", "é", "€", "\u{301}", " ", "\\n", "\\r", "\\.", "-", "1", "_",
+                           "A", "\\u00e9", "\\x{20AC}", "\\t", "\\Q.a\\E"]
+    static let classes = [
+        ".", "\\w", "\\W", "\\s", "\\S", "\\d", "\\D", "\\p{L}", "\\p{Lu}", "\\P{L}", "\\p{Punct}", "\\p{Alpha}",
+        "\\h", "\\v", "\\R", "[ab]", "[^a]", "[a-c]", "[é€]", "[^\\s]", "[\\w&&[^b]]", "[a-c[x-z]]", "[^a-cé]",
+        "[A-Z]", "\\p{Mn}", "[\\p{L}\\d]", "\\p{IsAlphabetic}", "\\p{javaLowerCase}", "[.]", "[-a]", "[a-]",
+    ]
+    static let anchors = ["^", "$", "\\b", "\\B", "\\A", "\\z", "\\Z"]
+    static let flags = ["(?i)", "(?m)", "(?s)", "(?-i)", "(?im)"]
+
+    mutating func pattern(depth: Int = 3) -> String { alternation(depth) }
+
+    private mutating func alternation(_ depth: Int) -> String {
+        var s = sequence(depth)
+        if chance(20) {
+            for _ in 0..<(1 + below(2)) { s += "|" + sequence(depth) }
+        }
+        return s
+    }
+
+    private mutating func sequence(_ depth: Int) -> String {
+        var s = ""
+        for _ in 0..<below(5) { s += piece(depth) }
+        return s
+    }
+
+    private mutating func piece(_ depth: Int) -> String {
+        let r = below(100)
+        if r < 5 { return pick(RandomPatterns.flags) }
+        var atom: String
+        switch r {
+        case 5..<40: atom = pick(RandomPatterns.literals)
+        case 40..<65: atom = pick(RandomPatterns.classes)
+        case 65..<78: atom = pick(RandomPatterns.anchors)
+        default:
+            if depth == 0 { atom = pick(RandomPatterns.literals); break }
+            let open = pick(["(", "(", "(?:", "(?i:", "(?<g>"])
+            atom = open + alternation(depth - 1) + ")"
+        }
+        return atom + quantifier()
+    }
+
+    private mutating func quantifier() -> String {
+        let r = below(100)
+        var q: String
+        switch r {
+        case 0..<55: return ""
+        case 55..<67: q = "*"
+        case 67..<77: q = "+"
+        case 77..<87: q = "?"
+        case 87..<91: q = "{\(below(3))}"
+        case 91..<95: q = "{\(below(3)),}"
+        default:
+            let lo = below(3)
+            q = "{\(lo),\(lo + below(3))}"
+        }
+        if chance(25) { q += "?" }
+        return q
+    }
+
+    mutating func replacement() -> String {
+        pick(["", "-", "<$0>", "[$1]", "\\$", "${g}", "$0$0", "\\\\", "é"])
+    }
+}

@@ -1,0 +1,60 @@
+// The blocked matrix-multiply driver shared by the f32, bf16 and NF4 matmuls
+// (private to the kernels).
+//
+// C[M,N] (+)= A[M,K] * B[K,N], where B is never read directly: a `pack`
+// function writes one panel of B (NR consecutive output columns by up to KC
+// contraction steps) into a contiguous scratch buffer, dequantizing or
+// transposing as the source format needs. A micro-kernel then multiplies
+// MR rows of A by the panel with every accumulator in a register.
+//
+// Each element of C is computed as one sequential multiply-add chain over
+// k = 0..K-1 (fma at each step), whichever ISA, tile or thread computes it,
+// so results never depend on the thread count, and the f32 path gives the
+// same bits on AVX-512, AVX2 and the scalar fallback.
+#ifndef LT_GEMM_H
+#define LT_GEMM_H
+
+#include "lt_internal.h"
+
+#define LT_GEMM_NR 32    // output columns per panel
+#define LT_GEMM_KC 256   // contraction steps per panel chunk (the panel stays in L1)
+
+/// Writes panel columns [n0, n0+nvalid) for contraction steps [k0, k0+kc):
+/// f32 panels are float[kc][NR]; bf16 panels are uint32[kc/2][NR] (a pair of
+/// bf16 values, even k in the low half). Columns >= nvalid are zero.
+typedef void (*lt_pack_fn)(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel);
+
+typedef struct {
+    size_t M, N, K;
+    const float *a;        // f32 A: element (m, k) at a[m*rsa + k*csa]
+    size_t rsa, csa;
+    float *c;              // C row-major with row stride ldc
+    size_t ldc;
+    int accumulate;        // add to C instead of overwriting it
+    lt_pack_fn pack;
+    const void *src;
+} lt_gemm_job;
+
+/// Runs an f32 GEMM (f32 panels) over the thread pool.
+void lt_gemm_f32_run(const lt_gemm_job *job);
+
+/// A row-major float matrix as a pack source.
+typedef struct { const float *w; size_t ld; } lt_matrix_src;
+
+/// Panel of W^T for W row-major [N, K] (src: lt_matrix_src): panel[k][j] = W[n0+j, k0+k].
+void lt_pack_nt_f32(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel);
+/// Panel of B row-major [K, N] (src: lt_matrix_src): panel[k][j] = B[k0+k, n0+j].
+void lt_pack_rows_f32(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel);
+
+/// C[M,N] (+)= A[M,K] * B in bf16 precision, where `pack_f32` writes f32
+/// panels of B: A and B are rounded to bf16 and products accumulate in f32
+/// (vdpbf16ps on AVX512-BF16; elsewhere the same roundings on the f32 path).
+/// Returns -1 if scratch memory cannot be allocated.
+int lt_gemm_bf16(const float *A, size_t M, size_t N, size_t K, float *C, int accumulate,
+                 lt_pack_fn pack_f32, const void *src);
+
+/// Transposes rows [r0, r0+nvalid) x columns [k0, k0+kc) of a row-major
+/// float matrix (row stride ld) into an f32 panel.
+void lt_pack_transpose_f32(const float *src, size_t ld, size_t nvalid, size_t kc, float *panel);
+
+#endif

@@ -1,0 +1,47 @@
+// Private helpers shared by the kernel files (not part of the public API).
+#ifndef LT_INTERNAL_H
+#define LT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include "lt_cpu.h"
+
+#if defined(__x86_64__) || defined(_M_X64)
+#define LT_X86 1
+#include <immintrin.h>
+/// Function attributes selecting an instruction set for one function; the
+/// dispatchers below call such a function only when lt_isa() allows it.
+#define LT_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma")))
+#define LT_AVX512BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16,avx2,fma")))
+#define LT_AVX2 __attribute__((target("avx2,fma")))
+#else
+#define LT_X86 0
+#endif
+
+/// The instruction set kernels may use: the CPU's, unless lowered for tests.
+lt_isa lt_isa_active(void);
+
+static inline size_t lt_min(size_t a, size_t b) { return a < b ? a : b; }
+static inline size_t lt_ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
+
+/// bf16 <-> f32: bf16 is the top half of a float32; rounding is to nearest, ties to even.
+static inline uint16_t lt_bf16_round(float f) {
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    if ((u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((u >> 16) | 0x40);  // quiet NaN
+    u += 0x7fffu + ((u >> 16) & 1u);
+    return (uint16_t)(u >> 16);
+}
+static inline float lt_bf16_widen(uint16_t h) {
+    uint32_t u = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+/// Aligned scratch allocation (64-byte aligned, for vector loads).
+void *lt_alloc(size_t bytes);
+void lt_free(void *p);
+
+#endif

@@ -1,0 +1,216 @@
+// NF4-weight matrix multiplication, dequantizing on the fly: the weight is
+// never materialised in f32, only one panel (or row) of it at a time.
+//
+// Decode (a few rows of A) runs a fused matrix-vector kernel: 16 codes are
+// looked up at once with a vector permute (the 16-entry code table fits one
+// AVX-512 register), multiplied with the matching activations, and the
+// block's absmax is applied once per 64 weights. Prompts and training batches
+// dequantize a panel of the weight and run the blocked GEMM.
+#include "gemm.h"
+#include "lt_matmul.h"
+#include "lt_threads.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+// ---------------------------------------------------------------------------
+// Dequantizing a span of the flattened tensor.
+
+#if LT_X86
+/// 32 elements starting at a multiple of 32 (so inside one 64-block):
+/// exactly code[q] * absmax in float32, like bitsandbytes.
+LT_AVX512 static inline void dequant32_avx512(const lt_nf4_tensor *t, size_t start, float *out) {
+    const __m512 table = _mm512_loadu_ps(lt_nf4_code);
+    const __m512i lo_order = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    const __m512i hi_order = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
+    __m512 scale = _mm512_set1_ps(lt_nf4_absmax_at(t, start / LT_NF4_BLOCK));
+    __m512i bytes = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(t->packed + start / 2)));
+    // Byte i holds element 2i in its high nibble and 2i+1 in its low nibble;
+    // the permute reads only the low 4 bits of each index.
+    __m512 even = _mm512_permutexvar_ps(_mm512_srli_epi32(bytes, 4), table);
+    __m512 odd = _mm512_permutexvar_ps(bytes, table);
+    _mm512_storeu_ps(out, _mm512_mul_ps(_mm512_permutex2var_ps(even, lo_order, odd), scale));
+    _mm512_storeu_ps(out + 16, _mm512_mul_ps(_mm512_permutex2var_ps(even, hi_order, odd), scale));
+}
+
+LT_AVX512 static void dequant_span_avx512(const lt_nf4_tensor *t, size_t start, size_t count, float *out) {
+    for (size_t i = 0; i < count; i += 32) dequant32_avx512(t, start + i, out + i);
+}
+#endif
+
+/// Dequantizes count elements from `start` into out (fast when both are
+/// multiples of 32, as for rows of any Llama weight).
+static void dequant_span(const lt_nf4_tensor *t, size_t start, size_t count, float *out) {
+#if LT_X86
+    if (start % 32 == 0 && count % 32 == 0 && lt_isa_active() >= LT_ISA_AVX512) {
+        dequant_span_avx512(t, start, count, out);
+        return;
+    }
+#endif
+    lt_nf4_dequantize_range(t, start, count, out);
+}
+
+// ---------------------------------------------------------------------------
+// Panel packers for the GEMM.
+
+static _Thread_local float rows_tmp[LT_GEMM_NR * LT_GEMM_KC] __attribute__((aligned(64)));
+
+/// Panel of W^T: rows n0.. of W dequantized, then transposed.
+static void pack_nt_nf4(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel) {
+    const lt_nf4_tensor *t = src;
+    size_t K = (size_t)t->cols;
+    for (size_t j = 0; j < nvalid; j++) dequant_span(t, (n0 + j) * K + k0, kc, rows_tmp + j * LT_GEMM_KC);
+    lt_pack_transpose_f32(rows_tmp, LT_GEMM_KC, nvalid, kc, panel);
+}
+
+/// Panel of W itself (for A * W): row k0+k of W, columns n0...
+static void pack_rows_nf4(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel) {
+    const lt_nf4_tensor *t = src;
+    size_t cols = (size_t)t->cols;
+    float *p = panel;
+    for (size_t k = 0; k < kc; k++) {
+        dequant_span(t, (k0 + k) * cols + n0, nvalid, p + k * LT_GEMM_NR);
+        for (size_t j = nvalid; j < LT_GEMM_NR; j++) p[k * LT_GEMM_NR + j] = 0.0f;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Fused matrix-vector kernel.
+//
+// The activations are reordered once per call so that the codes of 16 bytes
+// (32 weights) need no interleaving: within each group of 32 inputs the 16
+// even-indexed values come first, then the 16 odd-indexed ones.
+
+typedef struct {
+    const float *x;     // M rows of K (original order)
+    const float *xr;    // reordered activations (fast path) or NULL
+    const lt_nf4_tensor *w;
+    float *y;
+    size_t M, N, K;
+    int accumulate;
+} mv_nf4_job;
+
+static void reorder_activations(const float *x, size_t K, float *xr) {
+    for (size_t g = 0; g < K; g += 32)
+        for (size_t i = 0; i < 16; i++) {
+            xr[g + i] = x[g + 2 * i];
+            xr[g + 16 + i] = x[g + 2 * i + 1];
+        }
+}
+
+#if LT_X86
+LT_AVX512 static inline __attribute__((always_inline)) void
+mv_nf4_avx512_body(const int M, const mv_nf4_job *job, size_t n) {
+    const __m512 table = _mm512_loadu_ps(lt_nf4_code);
+    const lt_nf4_tensor *t = job->w;
+    size_t K = job->K, first = n * K / LT_NF4_BLOCK;  // rows start on block boundaries (K % 64 == 0)
+    __m512 acc[LT_MATVEC_MAX_ROWS];
+    for (int m = 0; m < M; m++) acc[m] = _mm512_setzero_ps();
+    for (size_t b = 0; b < K / LT_NF4_BLOCK; b++) {
+        const uint8_t *bytes = t->packed + (first + b) * (LT_NF4_BLOCK / 2);
+        __m512i d0 = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)bytes));
+        __m512i d1 = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(bytes + 16)));
+        __m512 e0 = _mm512_permutexvar_ps(_mm512_srli_epi32(d0, 4), table);
+        __m512 o0 = _mm512_permutexvar_ps(d0, table);
+        __m512 e1 = _mm512_permutexvar_ps(_mm512_srli_epi32(d1, 4), table);
+        __m512 o1 = _mm512_permutexvar_ps(d1, table);
+        __m512 scale = _mm512_set1_ps(lt_nf4_absmax_at(t, first + b));
+        for (int m = 0; m < M; m++) {
+            const float *x = job->xr + (size_t)m * K + b * LT_NF4_BLOCK;
+            __m512 s0 = _mm512_mul_ps(e0, _mm512_loadu_ps(x));
+            __m512 s1 = _mm512_mul_ps(e1, _mm512_loadu_ps(x + 32));
+            s0 = _mm512_fmadd_ps(o0, _mm512_loadu_ps(x + 16), s0);
+            s1 = _mm512_fmadd_ps(o1, _mm512_loadu_ps(x + 48), s1);
+            acc[m] = _mm512_fmadd_ps(_mm512_add_ps(s0, s1), scale, acc[m]);
+        }
+    }
+    for (int m = 0; m < M; m++) {
+        float *out = job->y + (size_t)m * job->N + n;
+        float s = _mm512_reduce_add_ps(acc[m]);
+        *out = job->accumulate ? *out + s : s;
+    }
+}
+
+LT_AVX512 static void mv_nf4_avx512(const mv_nf4_job *job, size_t n) {
+    switch (job->M) {
+    case 4: mv_nf4_avx512_body(4, job, n); break;
+    case 3: mv_nf4_avx512_body(3, job, n); break;
+    case 2: mv_nf4_avx512_body(2, job, n); break;
+    default: mv_nf4_avx512_body(1, job, n); break;
+    }
+}
+#endif
+
+/// Any shape: dequantize the row into scratch, then dot it with each row of A.
+static void mv_nf4_generic(const mv_nf4_job *job, size_t n, float *row) {
+    dequant_span(job->w, n * job->K, job->K, row);
+    for (size_t m = 0; m < job->M; m++) {
+        const float *x = job->x + m * job->K;
+        float s = 0.0f;
+        for (size_t k = 0; k < job->K; k++) s = fmaf(x[k], row[k], s);
+        float *out = job->y + m * job->N + n;
+        *out = job->accumulate ? *out + s : s;
+    }
+}
+
+static void matvec_nf4_task(void *ctx, size_t begin, size_t end, int thread) {
+    (void)thread;
+    const mv_nf4_job *job = ctx;
+#if LT_X86
+    if (job->xr) {
+        for (size_t n = begin; n < end; n++) mv_nf4_avx512(job, n);
+        return;
+    }
+#endif
+    float *row = lt_alloc(job->K * sizeof(float));
+    if (!row) {  // no scratch: element by element (slow but correct)
+        for (size_t n = begin; n < end; n++)
+            for (size_t m = 0; m < job->M; m++) {
+                float s = 0.0f;
+                for (size_t k = 0; k < job->K; k++) {
+                    float w;
+                    lt_nf4_dequantize_range(job->w, n * job->K + k, 1, &w);
+                    s = fmaf(job->x[m * job->K + k], w, s);
+                }
+                float *out = job->y + m * job->N + n;
+                *out = job->accumulate ? *out + s : s;
+            }
+        return;
+    }
+    for (size_t n = begin; n < end; n++) mv_nf4_generic(job, n, row);
+    lt_free(row);
+}
+
+static void matvec_nf4(const float *A, const lt_nf4_tensor *W, float *C, size_t M, int accumulate) {
+    size_t N = (size_t)W->rows, K = (size_t)W->cols;
+    mv_nf4_job job = {A, NULL, W, C, M, N, K, accumulate};
+    float *xr = NULL;
+#if LT_X86
+    if (K % LT_NF4_BLOCK == 0 && lt_isa_active() >= LT_ISA_AVX512 && (xr = lt_alloc(M * K * sizeof(float)))) {
+        for (size_t m = 0; m < M; m++) reorder_activations(A + m * K, K, xr + m * K);
+        job.xr = xr;
+    }
+#endif
+    lt_parallel_for(N, matvec_nf4_task, &job);
+    lt_free(xr);
+}
+
+// ---------------------------------------------------------------------------
+// Public entry points.
+
+void lt_matmul_nf4(const float *A, const lt_nf4_tensor *W, float *C, size_t M, int bf16, int accumulate) {
+    size_t N = (size_t)W->rows, K = (size_t)W->cols;
+    if (M == 0 || N == 0) return;
+    if (M <= LT_MATVEC_MAX_ROWS) { matvec_nf4(A, W, C, M, accumulate); return; }
+    if (bf16 && lt_gemm_bf16(A, M, N, K, C, accumulate, pack_nt_nf4, W) == 0) return;
+    lt_gemm_job job = {.M = M, .N = N, .K = K, .a = A, .rsa = K, .csa = 1, .c = C, .ldc = N,
+                       .accumulate = accumulate, .pack = pack_nt_nf4, .src = W};
+    lt_gemm_f32_run(&job);
+}
+
+void lt_matmul_nn_nf4(const float *A, const lt_nf4_tensor *W, float *C, size_t M, int accumulate) {
+    size_t N = (size_t)W->rows, K = (size_t)W->cols;
+    lt_gemm_job job = {.M = M, .N = K, .K = N, .a = A, .rsa = N, .csa = 1, .c = C, .ldc = K,
+                       .accumulate = accumulate, .pack = pack_rows_nf4, .src = W};
+    lt_gemm_f32_run(&job);
+}

@@ -1,0 +1,74 @@
+// LoRA adapters: y += scale * B (A dropout(x)), with the dropout mask
+// regenerated from a seed in the backward pass instead of stored.
+//
+// Backward, with t = dropout(x) A^T and dy the output gradient:
+//   dB += scale * dy^T t        dt = scale * dy B
+//   dA += dt^T dropout(x)       dx += dropout'(dt A)
+#include "lt_train.h"
+#include "train_internal.h"
+#include <stdlib.h>
+#include <string.h>
+
+static inline uint64_t splitmix64(uint64_t z) {
+    z += 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+float lt_train_dropout_factor(uint64_t seed, uint64_t i, float p) {
+    if (p <= 0.0f) return 1.0f;
+    double u = (double)(splitmix64(seed ^ splitmix64(i)) >> 11) * 0x1.0p-53;
+    return u < (double)p ? 0.0f : 1.0f / (1.0f - p);
+}
+
+/// x with the dropout mask applied, or x itself when there is no dropout.
+static const float *dropped(const float *x, size_t count, float p, uint64_t seed, float **owned) {
+    *owned = NULL;
+    if (p <= 0.0f) return x;
+    float *xd = malloc(count * sizeof(float));
+    for (size_t i = 0; i < count; i++) xd[i] = x[i] * lt_train_dropout_factor(seed, i, p);
+    *owned = xd;
+    return xd;
+}
+
+void lt_train_lora_forward(const float *x, const float *A, const float *B, float *t, float *y,
+                           size_t n, size_t in, size_t out, size_t r, float scale,
+                           float dropout, uint64_t seed) {
+    float *owned;
+    const float *xd = dropped(x, n * in, dropout, seed, &owned);
+    lt_train_matmul_nt(xd, A, t, n, r, in, 0);
+    float *ts = malloc(n * r * sizeof(float));
+    for (size_t i = 0; i < n * r; i++) ts[i] = t[i] * scale;
+    lt_train_matmul_nt(ts, B, y, n, out, r, 1);
+    free(ts);
+    free(owned);
+}
+
+void lt_train_lora_backward(const float *x, const float *A, const float *B, const float *t,
+                            const float *dy, float *dA, float *dB, float *dx,
+                            size_t n, size_t in, size_t out, size_t r, float scale,
+                            float dropout, uint64_t seed, int accumulate) {
+    float *buf = malloc(n * r * sizeof(float));
+    // dB = dy^T (scale t)
+    for (size_t i = 0; i < n * r; i++) buf[i] = t[i] * scale;
+    lt_train_matmul_tn(dy, buf, dB, n, out, r, accumulate);
+    // dt = scale * dy B
+    lt_train_matmul_nn(dy, B, buf, n, out, r, 0);
+    for (size_t i = 0; i < n * r; i++) buf[i] *= scale;
+    float *owned;
+    const float *xd = dropped(x, n * in, dropout, seed, &owned);
+    lt_train_matmul_tn(buf, xd, dA, n, r, in, accumulate);
+    free(owned);
+    if (dx) {
+        if (dropout <= 0.0f) {
+            lt_train_matmul_nn(buf, A, dx, n, r, in, 1);
+        } else {
+            float *g = malloc(n * in * sizeof(float));
+            lt_train_matmul_nn(buf, A, g, n, r, in, 0);
+            for (size_t i = 0; i < n * in; i++) dx[i] += g[i] * lt_train_dropout_factor(seed, i, dropout);
+            free(g);
+        }
+    }
+    free(buf);
+}

@@ -1,0 +1,56 @@
+// Cross-entropy over a chunk of logit rows, with per-row weights (the loss
+// mask divided by the number of counted tokens) and an ignore index.
+// The caller feeds the vocabulary projection a chunk of tokens at a time, so
+// the full [tokens, vocab] logits never exist at once.
+#include "lt_train.h"
+#include "train_internal.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    float *logits;
+    const int32_t *targets;
+    const float *weights;
+    double *row_loss;
+    size_t V;
+    int grad;
+} xent_ctx;
+
+static void xent_rows(void *p, size_t begin, size_t end, int thread) {
+    (void)thread;
+    const xent_ctx *c = p;
+    size_t V = c->V;
+    for (size_t i = begin; i < end; i++) {
+        float *row = c->logits + i * V;
+        int32_t tgt = c->targets[i];
+        float w = c->weights ? c->weights[i] : 1.0f;
+        c->row_loss[i] = 0;
+        if (tgt < 0 || (size_t)tgt >= V || w == 0.0f) {
+            if (c->grad) memset(row, 0, V * sizeof(float));
+            continue;
+        }
+        float mx = row[0];
+        for (size_t j = 1; j < V; j++) mx = row[j] > mx ? row[j] : mx;
+        double sum = 0;
+        for (size_t j = 0; j < V; j++) sum += expf(row[j] - mx);
+        double lse = (double)mx + log(sum);
+        c->row_loss[i] = (double)w * (lse - (double)row[tgt]);
+        if (c->grad) {
+            float inv = (float)(1.0 / sum);
+            for (size_t j = 0; j < V; j++) row[j] = w * (expf(row[j] - mx) * inv);
+            row[tgt] -= w;
+        }
+    }
+}
+
+double lt_train_cross_entropy(float *logits, const int32_t *targets, const float *weights,
+                              size_t c, size_t V, int grad) {
+    double *row_loss = malloc((c ? c : 1) * sizeof(double));
+    xent_ctx ctx = {logits, targets, weights, row_loss, V, grad};
+    lt_train_parallel(c, xent_rows, &ctx);
+    double total = 0;  // summed in row order: the same whatever the thread count
+    for (size_t i = 0; i < c; i++) total += row_loss[i];
+    free(row_loss);
+    return total;
+}
