@@ -46,24 +46,29 @@ enum CSVWriter {
 /// Appends a text field, quoted only when it must be (or when empty, so an
 /// empty string differs from a null in the file).
 func appendCSVField(_ bytes: UnsafeBufferPointer<UInt8>, to buf: inout [UInt8]) {
-    var needsQuotes = bytes.isEmpty
-    var quotes = 0
-    for b in bytes where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D {
-        needsQuotes = true
-        if b == 0x22 { quotes += 1 }
+    guard let base = bytes.baseAddress, !bytes.isEmpty else {
+        buf.append(contentsOf: [0x22, 0x22])
+        return
     }
+    let n = bytes.count
+    let needsQuotes = indexOfEither(0x2C, 0x22, base, from: 0, to: n) < n
+        || indexOfEither(0x0A, 0x0D, base, from: 0, to: n) < n
     guard needsQuotes else {
         buf.append(contentsOf: bytes)
         return
     }
     buf.append(0x22)
-    if quotes == 0 {
-        buf.append(contentsOf: bytes)
-    } else {
-        for b in bytes {
-            if b == 0x22 { buf.append(0x22) }
-            buf.append(b)
+    // Copy up to and including each quote, then write it a second time.
+    var start = 0
+    while start < n {
+        let q = indexOfByte(0x22, base, from: start, to: n)
+        if q == n {
+            buf.append(contentsOf: UnsafeBufferPointer(start: base + start, count: n - start))
+            break
         }
+        buf.append(contentsOf: UnsafeBufferPointer(start: base + start, count: q + 1 - start))
+        buf.append(0x22)
+        start = q + 1
     }
     buf.append(0x22)
 }
