@@ -53,3 +53,6 @@ func describeByte(_ b: UInt8) -> String {
         return "byte 0x\(hex[Int(b >> 4)])\(hex[Int(b & 15)])"
     }
 }
+
+/// The name `FileError` had first; kept so code written against it still compiles.
+public typealias ReadError = FileError
