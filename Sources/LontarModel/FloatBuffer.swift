@@ -31,6 +31,12 @@ public final class FloatBuffer: @unchecked Sendable {
     /// The values as an array (a copy).
     public var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
 
+    /// Sets every element to zero (gradient accumulators between steps).
+    public func zero() { pointer.update(repeating: 0, count: count) }
+
+    /// Pointer to element `offset`.
+    public func at(_ offset: Int) -> UnsafeMutablePointer<Float> { pointer + offset }
+
     public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
 
     public subscript(index: Int) -> Float {

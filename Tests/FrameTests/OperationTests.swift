@@ -117,6 +117,7 @@ import Testing
         #expect(t.column(named: "sum(x)")!.scalars == [.double(0.6000000000000001)])
         #expect(t.column(named: "avg(x)")!.scalars == [.double(0.6000000000000001 / 3)])
         #expect(throws: FrameError.self) { try f.groupBy(["k"], [.sum("k")]) }
+        #expect(throws: FrameError.duplicateColumn("k")) { try f.groupBy(["k"], [.count(as: "k")]) }
         #expect(throws: FrameError.self) {
             try Frames.frame(Frames.ints("x", [Int64.max, 1])).aggregate([.sum("x")])
         }
@@ -197,11 +198,11 @@ import Testing
 
     /// Hostile arguments give errors or sane values, never a crash.
     @Test func extremeInputsDoNotCrash() throws {
-        let f = try Frames.frame(Frames.ints("i", [Int64.max, Int64.min, 0]), Frames.doubles("d", [0, 5e-324, 1]))
+        let f = try Frames.frame(Frames.ints("i", [Int64.max, Int64.min, 0]), Frames.doubles("d", [0, Double.leastNonzeroMagnitude, 1]))
         #expect(throws: FrameError.self) { try f.gather([3]) }
         #expect(throws: FrameError.self) { try f.gather([-1]) }
         #expect(throws: FrameError.self) { try f.histogram("d", bins: Int.max) }
-        #expect(try Frames.frame(Frames.doubles("d", [0, 5e-324])).histogram("d", bins: 3).counts.reduce(0, +) == 2)
+        #expect(try Frames.frame(Frames.doubles("d", [0, Double.leastNonzeroMagnitude])).histogram("d", bins: 3).counts.reduce(0, +) == 2)
         let s = try f.summary(["min", "50%", "max"], columns: ["i"])
         #expect(s.column(named: "i")!.scalars == [.string("\(Int64.min)"), .string("0"), .string("\(Int64.max)")])
         #expect(try f.evaluate(.round(.col("d"), scale: Int.max)).scalars == f.column(named: "d")!.scalars)

@@ -89,7 +89,7 @@ struct TestData {
             let x = k % 2 == 0 ? Double(bitPattern: rng.next()) : (rng.double() - 0.5) * pow(10, Double(rng.int(30) - 12))
             if x.isFinite { probeDoubles.append(x) }
         }
-        probeDoubles += [0.001, 0.00099, 1e7, 9999999.999, 1e-3, 123456789.0, 1e21, 5e-324, -0.0, 0.1 + 0.2, 100, 1e16, 2e22]
+        probeDoubles += [0.001, 0.00099, 1e7, 9999999.999, 1e-3, 123456789.0, 1e21, Double.leastNonzeroMagnitude, -0.0, 0.1 + 0.2, 100, 1e16, 2e22]
         // Code points whose case changes, plus a sample of others.
         for v in UInt32(0x80) ..< 0x1F000 {
             guard let s = Unicode.Scalar(v) else { continue }

@@ -130,7 +130,7 @@ enum Casts {
 
     /// Spark's string → double: Java `Double.parseDouble` syntax (an optional
     /// `d`/`f` suffix is allowed) plus `inf`, `infinity`, `nan` in any case.
-    public static func parseDouble(_ raw: UnsafeBufferPointer<UInt8>) -> Double? {
+    static func parseDouble(_ raw: UnsafeBufferPointer<UInt8>) -> Double? {
         let s = trimmed(raw)
         guard !s.isEmpty, s.count < 400 else { return nil }
         var text = String(decoding: s, as: UTF8.self)

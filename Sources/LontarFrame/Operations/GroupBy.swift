@@ -53,6 +53,10 @@ extension Frame {
     /// result is one row, even for an empty frame (Spark's global aggregate).
     public func groupBy(_ keys: [String], _ aggregations: [Aggregation]) throws -> Frame {
         let keyColumns = try keys.map { try requireColumn($0) }
+        var names = Set<String>()
+        for name in keys + aggregations.map(\.outputName) where !names.insert(name).inserted {
+            throw FrameError.duplicateColumn(name)
+        }
         let inputs = try aggregations.map { a -> Column? in
             guard let name = a.column else {
                 guard a.function == .count else {

@@ -1,7 +1,7 @@
 /// What one decoder layer's forward pass keeps for its backward pass, for
 /// `rows` tokens. With gradient checkpointing a single set is reused: each
 /// layer's forward is recomputed from its saved input just before its backward.
-final class LayerActivations {
+final class TrainingLayerActivations {
     let xn1, rstd1, q, k, v, attn, lse, h1, xn2, rstd2, gate, up, act: FloatBuffer
     /// LoRA's t = dropout(x) A^T [rows, r] per adapted projection.
     var loraT: [LoRATarget: FloatBuffer] = [:]
