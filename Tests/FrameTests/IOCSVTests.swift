@@ -64,6 +64,9 @@ struct IOCSVTests {
     @Test func headerNamesFollowSpark() throws {
         let (frame, _) = try IOTest.read("t.csv", "a,,A,b,\"\"\n1,2,3,4,5\n")
         #expect(frame.columnNames == ["a0", "_c1", "A2", "b", "_c4"])
+        let (clash, _) = try IOTest.read("t.csv", "a,a,a0\n1,2,3\n")
+        #expect(clash.columnNames == ["a0", "a1", "a0_2"])
+        #expect(IOTest.values(clash, "a0_2") == [.int(3)])
     }
 
     @Test func byteOrderMarkBlankLinesAndNoFinalNewline() throws {
@@ -99,9 +102,9 @@ struct IOCSVTests {
         #expect(unterminated.message.hasPrefix("unterminated quoted field"))
         let badHeader = try #require(IOTest.readError("t.csv", "a,\"b\n"))
         #expect(badHeader.message.hasPrefix("in the header: unterminated"))
-        let utf8 = try #require(try { () -> ReadError? in
+        let utf8 = try #require(try { () -> FileError? in
             let url = try IOTest.file("t.csv", bytes: Array("a,b\nx,\"ok".utf8) + [0xFF] + Array("\"\n".utf8))
-            do { _ = try FrameReader.read(url: url); return nil } catch let e as ReadError { return e }
+            do { _ = try FrameReader.read(url: url); return nil } catch let e as FileError { return e }
         }())
         #expect(utf8.position == FilePosition(line: 2, column: 2, byteOffset: 9))
         #expect(utf8.message.contains("invalid UTF-8"))

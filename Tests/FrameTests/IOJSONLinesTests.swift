@@ -176,8 +176,8 @@ struct IOJSONLinesTests {
     @Test func invalidUTF8IsAnError() throws {
         let bytes = Array("{\"a\": 1}\n{\"a\": \"ab".utf8) + [0xC3, 0x28] + Array("\"}\n".utf8)
         let url = try IOTest.file("t.jsonl", bytes: bytes)
-        #expect(throws: ReadError.self) { try FrameReader.read(url: url) }
-        do { _ = try FrameReader.read(url: url) } catch let e as ReadError {
+        #expect(throws: FileError.self) { try FrameReader.read(url: url) }
+        do { _ = try FrameReader.read(url: url) } catch let e as FileError {
             #expect(e.position == FilePosition(line: 2, column: 10, byteOffset: 18))
             #expect(e.message.contains("invalid UTF-8"))
         }
@@ -260,13 +260,13 @@ struct IOJSONLinesTests {
         #expect(try FileFormat.infer(from: URL(fileURLWithPath: "a.json")) == .jsonLines)
         #expect(try FileFormat.infer(from: URL(fileURLWithPath: "a.csv")) == .csv)
         #expect(try FileFormat.infer(from: URL(fileURLWithPath: "a.parquet")) == .parquet)
-        #expect(throws: ReadError.self) { try FileFormat.infer(from: URL(fileURLWithPath: "a.jsonl.gz")) }
-        #expect(throws: ReadError.self) { try FileFormat.infer(from: URL(fileURLWithPath: "a.txt")) }
+        #expect(throws: FileError.self) { try FileFormat.infer(from: URL(fileURLWithPath: "a.jsonl.gz")) }
+        #expect(throws: FileError.self) { try FileFormat.infer(from: URL(fileURLWithPath: "a.txt")) }
         let missing = URL(fileURLWithPath: "/nonexistent/dir/x.jsonl")
         do {
             _ = try FrameReader.read(url: missing)
             Issue.record("read a missing file")
-        } catch let e as ReadError {
+        } catch let e as FileError {
             #expect(e.kind == .io)
             #expect(e.description.hasPrefix("/nonexistent/dir/x.jsonl: cannot open"))
         }

@@ -17,7 +17,7 @@ struct IOParquetTests {
         let script = TestSupport.oracles.appendingPathComponent("parquet_oracle.py").path
         let run = try TestSupport.runPython([script, dir.path])
         guard run.status == 0 else {
-            throw ReadError(path: script, message: "parquet oracle failed: \(run.stderr.suffix(2000))")
+            throw FileError(path: script, message: "parquet oracle failed: \(run.stderr.suffix(2000))")
         }
         let data = try Data(contentsOf: dir.appendingPathComponent("expected.json"))
         let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
@@ -89,7 +89,7 @@ struct IOParquetTests {
         do {
             _ = try FrameReader.read(url: url, options: ReadOptions(columns: ["nope"]))
             Issue.record("read a missing column")
-        } catch let e as ReadError {
+        } catch let e as FileError {
             #expect(e.kind == .usage)
             #expect(e.message == "no column 'nope' in the file; it has: id, small, big, i64, d, f, b, s, text, sparse")
         }
@@ -98,12 +98,12 @@ struct IOParquetTests {
     @Test(.enabled(if: duckdbUsable, "duckdb is not installed"))
     func unsupportedFeaturesAreClearErrors() throws {
         let (dir, _) = try Self.fixture.get()
-        func error(_ file: String, _ options: ReadOptions = ReadOptions()) -> ReadError? {
+        func error(_ file: String, _ options: ReadOptions = ReadOptions()) -> FileError? {
             do {
                 _ = try FrameReader.read(url: dir.appendingPathComponent(file), options: options)
                 return nil
             } catch {
-                return error as? ReadError
+                return error as? FileError
             }
         }
         let zstd = try #require(error("t_zstd.parquet"))
@@ -134,10 +134,10 @@ struct IOParquetTests {
         do {
             _ = try FrameReader.read(url: url)
             Issue.record("read a truncated file")
-        } catch let e as ReadError {
+        } catch let e as FileError {
             #expect(e.message.hasPrefix("not a Parquet file"))
         }
-        // Random byte flips anywhere: every read either succeeds or throws a ReadError.
+        // Random byte flips anywhere: every read either succeeds or throws a FileError.
         var rng = SystemRandomNumberGenerator()
         var errors = 0
         for _ in 0 ..< 150 {
@@ -149,12 +149,12 @@ struct IOParquetTests {
             try Data(bytes).write(to: url)
             do {
                 _ = try FrameReader.read(url: url, options: ReadOptions(threads: 2))
-            } catch is ReadError {
+            } catch is FileError {
                 errors += 1
             }
         }
         #expect(errors > 0)
         let notParquet = try IOTest.file("x.parquet", "{\"a\": 1}\n")
-        #expect(throws: ReadError.self) { try FrameReader.read(url: notParquet) }
+        #expect(throws: FileError.self) { try FrameReader.read(url: notParquet) }
     }
 }

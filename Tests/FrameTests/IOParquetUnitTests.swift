@@ -248,8 +248,8 @@ struct IOParquetUnitTests {
         try FrameReader.read(url: IOTest.file("t.parquet", bytes: bytes)).0
     }
 
-    static func error(_ bytes: [UInt8]) -> ReadError? {
-        do { _ = try read(bytes); return nil } catch { return error as? ReadError }
+    static func error(_ bytes: [UInt8]) -> FileError? {
+        do { _ = try read(bytes); return nil } catch { return error as? FileError }
     }
 
     @Test func tinyHandBuiltFile() throws {

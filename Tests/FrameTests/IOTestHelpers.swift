@@ -22,14 +22,14 @@ enum IOTest {
     }
 
     /// The error reading `text` throws (nil if it reads).
-    static func readError(_ name: String, _ text: String, _ options: ReadOptions = ReadOptions()) -> ReadError? {
+    static func readError(_ name: String, _ text: String, _ options: ReadOptions = ReadOptions()) -> FileError? {
         do {
             _ = try read(name, text, options)
             return nil
-        } catch let e as ReadError {
+        } catch let e as FileError {
             return e
         } catch {
-            return ReadError(path: "?", message: "unexpected error type: \(error)")
+            return FileError(path: "?", message: "unexpected error type: \(error)")
         }
     }
 

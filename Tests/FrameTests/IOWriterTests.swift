@@ -114,7 +114,7 @@ struct IOWriterTests {
         // Lists have no CSV form: a clear error, and no file.
         let lists = try Frame(columns: [Column(name: "tokens", storage: .stringList(StringListColumn()))])
         let bad = dir.appendingPathComponent("lists.csv")
-        #expect(throws: ReadError.self) { try FrameWriter.write(lists, to: bad) }
+        #expect(throws: FileError.self) { try FrameWriter.write(lists, to: bad) }
         #expect(!FileManager.default.fileExists(atPath: bad.path))
     }
 
@@ -128,7 +128,7 @@ struct IOWriterTests {
             Column(name: "a", storage: .int64([1])),
             Column(name: "tokens", storage: .stringList(StringListColumn(elements: StringColumn(["x"]), rowOffsets: [0, 1]))),
         ])
-        #expect(throws: ReadError.self) { try FrameWriter.write(lists, to: url) }
+        #expect(throws: FileError.self) { try FrameWriter.write(lists, to: url) }
         #expect(try String(contentsOf: url, encoding: .utf8) == "old contents\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["data.csv"])
         // A write that succeeds replaces it whole, and leaves nothing else behind.
@@ -143,10 +143,10 @@ struct IOWriterTests {
         do {
             try FrameWriter.write(frame, to: dir.appendingPathComponent("missing/x.jsonl"))
             Issue.record("wrote into a missing directory")
-        } catch let e as ReadError {
+        } catch let e as FileError {
             #expect(e.kind == .io)
             #expect(e.description.contains("missing/x.jsonl"))
         }
-        #expect(throws: ReadError.self) { try FrameWriter.write(frame, to: dir.appendingPathComponent("x.parquet")) }
+        #expect(throws: FileError.self) { try FrameWriter.write(frame, to: dir.appendingPathComponent("x.parquet")) }
     }
 }

@@ -8,7 +8,7 @@ import Foundation
 /// ```
 public enum FrameReader {
     /// Reads `url` as `format` (by default, from its extension).
-    /// - Throws: `ReadError` with the file, position and reason.
+    /// - Throws: `FileError` with the file, position and reason.
     public static func read(url: URL, format: FileFormat? = nil,
                             options: ReadOptions = ReadOptions()) throws -> (Frame, ReadReport) {
         let format = try format ?? FileFormat.infer(from: url)

@@ -9,7 +9,7 @@ public enum FrameWriter {
     public static func write(_ frame: Frame, to url: URL, format: FileFormat? = nil) throws {
         let format = try format ?? FileFormat.infer(from: url)
         if format == .parquet {
-            throw ReadError(path: url.path, message: "writing Parquet is not supported; write .jsonl or .csv",
+            throw FileError(path: url.path, message: "writing Parquet is not supported; write .jsonl or .csv",
                             kind: .unsupported)
         }
         let out = try AtomicFileWriter(path: url.path)

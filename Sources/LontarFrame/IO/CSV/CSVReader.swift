@@ -41,7 +41,7 @@ enum CSVReader {
             }
         }
         if let e = headerError {
-            throw ReadError(path: file.path, position: FilePosition(line: e.line + 1, column: e.field,
+            throw FileError(path: file.path, position: FilePosition(line: e.line + 1, column: e.field,
                             byteOffset: first.fileOffset + e.offset), message: "in the header: " + e.message)
         }
         names = sparkHeaderNames(names)
@@ -50,7 +50,7 @@ enum CSVReader {
             var picks: [Int] = []
             for name in wanted where !picks.contains(where: { names[$0] == name }) {
                 guard let i = names.firstIndex(of: name) else {
-                    throw ReadError(path: file.path, message:
+                    throw FileError(path: file.path, message:
                         "no column '\(name)' in the file; it has: \(names.joined(separator: ", "))", kind: .usage)
                 }
                 picks.append(i)
@@ -80,7 +80,7 @@ enum CSVReader {
                                  byteOffset: block.fileOffset + issue.offset)
                 }
                 if let failure = result.failure {
-                    throw ReadError(path: file.path, position: place(failure), message: failure.message)
+                    throw FileError(path: file.path, position: place(failure), message: failure.message)
                 }
                 for issue in result.issues where report.issues.count < options.maxReportedIssues {
                     report.issues.append(ReadIssue(position: place(issue), message: issue.message))
@@ -133,12 +133,20 @@ enum CSVReader {
     }
 
     /// Spark's header clean-up: empty names become `_c<i>`, and names that
-    /// repeat (ignoring case) get their position appended.
+    /// repeat (ignoring case) get their position appended. Should that still
+    /// leave two equal names (`a,a,a0`), the later ones get `_<i>` too, since
+    /// a frame's column names must be unique.
     static func sparkHeaderNames(_ raw: [String]) -> [String] {
         let named = raw.enumerated().map { i, n in n.isEmpty ? "_c\(i)" : n }
         var counts: [String: Int] = [:]
         for n in named { counts[n.lowercased(), default: 0] += 1 }
-        return named.enumerated().map { i, n in counts[n.lowercased(), default: 0] > 1 ? "\(n)\(i)" : n }
+        var names = named.enumerated().map { i, n in counts[n.lowercased(), default: 0] > 1 ? "\(n)\(i)" : n }
+        var seen = Set<String>()
+        for i in names.indices {
+            while seen.contains(names[i]) { names[i] += "_\(i)" }
+            seen.insert(names[i])
+        }
+        return names
     }
 }
 

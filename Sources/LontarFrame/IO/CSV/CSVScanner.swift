@@ -69,24 +69,24 @@ struct CSVScanner {
                 var field = CSVField(start: pos, end: pos, inScratch: false, quoted: true, rawStart: pos, rawEnd: pos)
                 var closed = false
                 while pos < end {
-                    let b = base[pos]
-                    if b == 0x22 {
-                        if pos + 1 < end && base[pos + 1] == 0x22 {
-                            // "" inside quotes: one quote. Move the field to scratch.
-                            if !field.inScratch {
-                                field.inScratch = true
-                                field.start = scratch.count
-                            }
-                            scratch.append(contentsOf: UnsafeBufferPointer(start: base + segment, count: pos + 1 - segment))
-                            pos += 2
-                            segment = pos
-                            continue
+                    // Jump to the next quote, counting the line feeds passed.
+                    let q = indexOfByte(0x22, base, from: pos, to: end)
+                    line += countOfByte(0x0A, base, from: pos, to: q)
+                    pos = q
+                    if pos >= end { break }
+                    if pos + 1 < end && base[pos + 1] == 0x22 {
+                        // "" inside quotes: one quote. Move the field to scratch.
+                        if !field.inScratch {
+                            field.inScratch = true
+                            field.start = scratch.count
                         }
-                        closed = true
-                        break
+                        scratch.append(contentsOf: UnsafeBufferPointer(start: base + segment, count: pos + 1 - segment))
+                        pos += 2
+                        segment = pos
+                        continue
                     }
-                    if b == 0x0A { line += 1 }
-                    pos += 1
+                    closed = true
+                    break
                 }
                 if field.inScratch {
                     scratch.append(contentsOf: UnsafeBufferPointer(start: base + segment, count: pos - segment))
@@ -144,11 +144,7 @@ struct CSVScanner {
     /// Moves to the next `,` or line feed (or the end).
     @inline(__always)
     private mutating func skipUnquoted() {
-        while pos < end {
-            let b = base[pos]
-            if b == 0x2C || b == 0x0A { return }
-            pos += 1
-        }
+        pos = indexOfEither(0x2C, 0x0A, base, from: pos, to: end)
     }
 }
 
@@ -161,23 +157,36 @@ struct CSVBoundary: RecordBoundaryFinder {
     private var last: Int?
 
     mutating func lastBoundary(in buffer: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = buffer.baseAddress else { return last }
         var s = state
         var i = scanned
         let n = buffer.count
         while i < n {
-            let b = buffer[i]
             switch s {
             case .fieldStart:
+                let b = base[i]
                 if b == 0x22 { s = .quoted } else if b == 0x0A { last = i + 1 } else if b != 0x2C { s = .unquoted }
+                i += 1
             case .unquoted:
-                if b == 0x2C { s = .fieldStart } else if b == 0x0A { s = .fieldStart; last = i + 1 }
+                // Only a comma or a line feed ends an unquoted field.
+                i = indexOfEither(0x2C, 0x0A, base, from: i, to: n)
+                if i < n {
+                    if base[i] == 0x0A { last = i + 1 }
+                    s = .fieldStart
+                    i += 1
+                }
             case .quoted:
-                if b == 0x22 { s = .quoteInQuoted }
+                i = indexOfByte(0x22, base, from: i, to: n)
+                if i < n {
+                    s = .quoteInQuoted
+                    i += 1
+                }
             case .quoteInQuoted:
+                let b = base[i]
                 if b == 0x22 { s = .quoted } else if b == 0x2C { s = .fieldStart }
                 else if b == 0x0A { s = .fieldStart; last = i + 1 } else { s = .unquoted }
+                i += 1
             }
-            i += 1
         }
         state = s
         scanned = n

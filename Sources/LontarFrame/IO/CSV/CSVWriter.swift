@@ -11,7 +11,7 @@ enum CSVWriter {
     static func write(_ frame: Frame, to out: AtomicFileWriter) throws {
         for column in frame.columns {
             if case .stringList = column.storage {
-                throw ReadError(path: out.path, message:
+                throw FileError(path: out.path, message:
                     "column '\(column.name)' is array<string>, which CSV cannot hold; write JSON Lines, or join the lists into strings first",
                     kind: .usage)
             }
@@ -45,16 +45,34 @@ enum CSVWriter {
 
 /// Appends a text field, quoted only when it must be (or when empty, so an
 /// empty string differs from a null in the file).
-func appendCSVField<C: Collection>(_ bytes: C, to buf: inout [UInt8]) where C.Element == UInt8 {
-    let needsQuotes = bytes.isEmpty || bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+func appendCSVField(_ bytes: UnsafeBufferPointer<UInt8>, to buf: inout [UInt8]) {
+    guard let base = bytes.baseAddress, !bytes.isEmpty else {
+        buf.append(contentsOf: [0x22, 0x22])
+        return
+    }
+    let n = bytes.count
+    let needsQuotes = indexOfEither(0x2C, 0x22, base, from: 0, to: n) < n
+        || indexOfEither(0x0A, 0x0D, base, from: 0, to: n) < n
     guard needsQuotes else {
         buf.append(contentsOf: bytes)
         return
     }
     buf.append(0x22)
-    for b in bytes {
-        if b == 0x22 { buf.append(0x22) }
-        buf.append(b)
+    // Copy up to and including each quote, then write it a second time.
+    var start = 0
+    while start < n {
+        let q = indexOfByte(0x22, base, from: start, to: n)
+        if q == n {
+            buf.append(contentsOf: UnsafeBufferPointer(start: base + start, count: n - start))
+            break
+        }
+        buf.append(contentsOf: UnsafeBufferPointer(start: base + start, count: q + 1 - start))
+        buf.append(0x22)
+        start = q + 1
     }
     buf.append(0x22)
+}
+
+func appendCSVField(_ bytes: [UInt8], to buf: inout [UInt8]) {
+    bytes.withUnsafeBufferPointer { appendCSVField($0, to: &buf) }
 }

@@ -32,7 +32,7 @@ final class AtomicFileWriter {
                 break
             }
             if errno != EEXIST || attempt > 10 {
-                throw ReadError(path: path, message: "cannot create a temporary file in \(dir): \(errnoText())", kind: .io)
+                throw FileError(path: path, message: "cannot create a temporary file in \(dir): \(errnoText())", kind: .io)
             }
             attempt += 1
         }
@@ -63,7 +63,7 @@ final class AtomicFileWriter {
                 let n = systemWrite(fd, raw.baseAddress! + done, raw.count - done)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw ReadError(path: path, message: "write failed: \(errnoText())", kind: .io)
+                    throw FileError(path: path, message: "write failed: \(errnoText())", kind: .io)
                 }
                 done += n
             }
@@ -75,12 +75,12 @@ final class AtomicFileWriter {
     func commit() throws {
         do {
             try flush()
-            if fsync(fd) != 0 { throw ReadError(path: path, message: "fsync failed: \(errnoText())", kind: .io) }
+            if fsync(fd) != 0 { throw FileError(path: path, message: "fsync failed: \(errnoText())", kind: .io) }
             let closed = close(fd)
             fd = -1
-            if closed != 0 { throw ReadError(path: path, message: "close failed: \(errnoText())", kind: .io) }
+            if closed != 0 { throw FileError(path: path, message: "close failed: \(errnoText())", kind: .io) }
             if rename(temporaryPath, path) != 0 {
-                throw ReadError(path: path, message: "cannot rename the finished file into place: \(errnoText())", kind: .io)
+                throw FileError(path: path, message: "cannot rename the finished file into place: \(errnoText())", kind: .io)
             }
             finished = true
         } catch {

@@ -14,16 +14,16 @@ final class InputFile: @unchecked Sendable {
     init(path: String) throws {
         self.path = path
         fd = open(path, O_RDONLY)
-        if fd < 0 { throw ReadError(path: path, message: "cannot open: \(errnoText())", kind: .io) }
+        if fd < 0 { throw FileError(path: path, message: "cannot open: \(errnoText())", kind: .io) }
         var st = stat()
         if fstat(fd, &st) != 0 {
             let text = errnoText()
             close(fd)
-            throw ReadError(path: path, message: "cannot stat: \(text)", kind: .io)
+            throw FileError(path: path, message: "cannot stat: \(text)", kind: .io)
         }
         if (st.st_mode & S_IFMT) == S_IFDIR {
             close(fd)
-            throw ReadError(path: path, message: "is a directory, not a file", kind: .io)
+            throw FileError(path: path, message: "is a directory, not a file", kind: .io)
         }
         size = Int(st.st_size)
     }
@@ -38,7 +38,7 @@ final class InputFile: @unchecked Sendable {
             let n = pread(fd, buffer + done, count - done, off_t(offset + done))
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ReadError(path: path, position: FilePosition(byteOffset: offset + done),
+                throw FileError(path: path, position: FilePosition(byteOffset: offset + done),
                                 message: "read failed: \(errnoText())", kind: .io)
             }
             if n == 0 { break }
@@ -51,7 +51,7 @@ final class InputFile: @unchecked Sendable {
     func readBytes(at offset: Int, count: Int) throws -> [UInt8] {
         if count == 0 { return [] }
         guard offset >= 0, count > 0, offset <= size, count <= size - offset else {
-            throw ReadError(path: path, position: FilePosition(byteOffset: offset),
+            throw FileError(path: path, position: FilePosition(byteOffset: offset),
                             message: "needs \(count) bytes at offset \(offset), but the file has \(size) bytes")
         }
         var got = 0
@@ -60,7 +60,7 @@ final class InputFile: @unchecked Sendable {
             initialized = got
         }
         if got != count {
-            throw ReadError(path: path, position: FilePosition(byteOffset: offset + got),
+            throw FileError(path: path, position: FilePosition(byteOffset: offset + got),
                             message: "the file ended early (truncated while reading?)", kind: .io)
         }
         return bytes

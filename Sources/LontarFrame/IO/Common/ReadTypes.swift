@@ -21,10 +21,10 @@ public enum FileFormat: String, Sendable, Equatable, CaseIterable, CustomStringC
         case "csv": return .csv
         case "parquet", "pq": return .parquet
         case "gz", "zst", "bz2", "xz", "zip", "lz4":
-            throw ReadError(path: url.path, message:
+            throw FileError(path: url.path, message:
                 "compressed files (.\(ext)) are not supported; decompress it first", kind: .unsupported)
         default:
-            throw ReadError(path: url.path, message:
+            throw FileError(path: url.path, message:
                 "cannot tell the format from the extension '.\(ext)'; use .jsonl, .csv or .parquet, or name the format",
                 kind: .usage)
         }
@@ -48,7 +48,8 @@ public struct ReadOptions: Sendable, Equatable {
     public var limit: Int?
     /// What to do with malformed records.
     public var onError: ErrorPolicy
-    /// Worker threads for parsing (at least 1).
+    /// Blocks parsed at once, each by one worker of `Parallel` (whose
+    /// `threadCount` caps the threads actually used); at least 1.
     public var threads: Int
     /// Bytes read and parsed per work item; records are never split.
     public var blockSize: Int

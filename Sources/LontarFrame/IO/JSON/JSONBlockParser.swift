@@ -119,7 +119,11 @@ struct JSONBlockParser {
         sc.skipWhitespace()
         if sc.atEnd { return }  // blank lines are not records (as in Spark)
         guard sc.current == 0x7B else {
-            throw sc.error("expected '{' to start a record (JSON Lines holds one object per line), found \(describeByte(sc.current))")
+            var message = "expected '{' to start a record (JSON Lines holds one object per line), found \(describeByte(sc.current))"
+            if sc.current == 0x5B {
+                message += "; a file holding one JSON array must be converted first, e.g. with jq -c '.[]'"
+            }
+            throw sc.error(message)
         }
         sc.pos += 1
         recordNumber += 1

@@ -48,7 +48,7 @@ enum JSONLinesReader {
                                  byteOffset: block.fileOffset + issue.offset)
                 }
                 if let failure = result.failure {
-                    throw ReadError(path: file.path, position: place(failure), message: failure.message)
+                    throw FileError(path: file.path, position: place(failure), message: failure.message)
                 }
                 for issue in result.issues where report.issues.count < options.maxReportedIssues {
                     report.issues.append(ReadIssue(position: place(issue), message: issue.message))
@@ -152,7 +152,7 @@ struct JSONMerge {
             done.insert(name)
             guard let i = index[name] else {
                 let available = columns.map(\.name).joined(separator: ", ")
-                throw ReadError(path: path, message:
+                throw FileError(path: path, message:
                     "no column '\(name)' in the file; it has: \(available.isEmpty ? "(no columns)" : available)",
                     kind: .usage)
             }

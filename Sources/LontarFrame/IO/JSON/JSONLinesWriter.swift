@@ -60,10 +60,37 @@ enum JSONLinesWriter {
 }
 
 /// Appends `bytes` (valid UTF-8) as a quoted JSON string, escaping as
-/// Python's json module does with `ensure_ascii=False`.
-func appendJSONString<C: Collection>(_ bytes: C, to buf: inout [UInt8]) where C.Element == UInt8 {
+/// Python's json module does with `ensure_ascii=False`. Runs that need no
+/// escaping (almost all text) are found eight bytes at a time and copied whole.
+func appendJSONString(_ bytes: UnsafeBufferPointer<UInt8>, to buf: inout [UInt8]) {
     buf.append(0x22)
-    for b in bytes {
+    guard let base = bytes.baseAddress else {
+        buf.append(0x22)
+        return
+    }
+    let n = bytes.count
+    var runStart = 0
+    var i = 0
+    while i < n {
+        #if _endian(little)
+        while i + 8 <= n {
+            let m = JSONScanner.specialBytes(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                & ~(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))  // non-ASCII needs no escape here
+            if m != 0 {
+                i += m.trailingZeroBitCount >> 3
+                break
+            }
+            i += 8
+        }
+        #endif
+        while i < n {
+            let b = base[i]
+            if b < 0x20 || b == 0x22 || b == 0x5C { break }
+            i += 1
+        }
+        if i >= n { break }
+        let b = base[i]
+        if i > runStart { buf.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
         switch b {
         case 0x22: buf.append(0x5C); buf.append(0x22)
         case 0x5C: buf.append(0x5C); buf.append(0x5C)
@@ -72,11 +99,17 @@ func appendJSONString<C: Collection>(_ bytes: C, to buf: inout [UInt8]) where C.
         case 0x09: buf.append(0x5C); buf.append(0x74)
         case 0x08: buf.append(0x5C); buf.append(0x62)
         case 0x0C: buf.append(0x5C); buf.append(0x66)
-        case 0 ..< 0x20:
-            let hex: [UInt8] = Array("0123456789abcdef".utf8)
-            buf.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
-        default: buf.append(b)
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            buf.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex.utf8Start[Int(b >> 4)], hex.utf8Start[Int(b & 15)]])
         }
+        i += 1
+        runStart = i
     }
+    if n > runStart { buf.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: n - runStart)) }
     buf.append(0x22)
+}
+
+func appendJSONString(_ bytes: [UInt8], to buf: inout [UInt8]) {
+    bytes.withUnsafeBufferPointer { appendJSONString($0, to: &buf) }
 }

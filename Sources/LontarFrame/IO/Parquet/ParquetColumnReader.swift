@@ -26,13 +26,15 @@ struct ParquetColumnReader {
     }
 
     /// Decodes the chunk's `bytes` (from its first page to its end), which
-    /// must hold `rows` values.
-    func read(_ bytes: UnsafeBufferPointer<UInt8>, rows: Int) throws(ParquetDecodeError) -> ParquetPiece {
+    /// must hold `rows` values. `sizeHint`, the chunk's uncompressed size,
+    /// sizes the text buffer of a string column up front.
+    func read(_ bytes: UnsafeBufferPointer<UInt8>, rows: Int, sizeHint: Int = 0) throws(ParquetDecodeError) -> ParquetPiece {
         let decoder = ParquetValueDecoder(conversion: leaf.conversion, column: leaf.name)
         var out = leaf.conversion.emptyValues()
-        reserve(&out, rows: rows)
+        reserve(&out, rows: rows, bytes: min(sizeHint, bytes.count * 64))
         var valid: [Bool]? = nil
         var dictionary: ParquetValues?
+        var pageBuffer: [UInt8] = []
         var pos = 0
         var valuesRead = 0
         while valuesRead < rows {
@@ -63,15 +65,13 @@ struct ParquetColumnReader {
                     || header.dictionaryEncoding == ParquetEncoding.plainDictionary.rawValue else {
                     throw unsupportedEncoding(header.dictionaryEncoding, "dictionary page")
                 }
-                let data = try decompress(body, to: Int(header.uncompressedSize))
                 var dict = leaf.conversion.emptyValues()
-                try data.withUnsafeBufferPointer { (d: UnsafeBufferPointer<UInt8>) throws(ParquetDecodeError) in
+                try withDecompressed(body, size: Int(header.uncompressedSize), buffer: &pageBuffer) { (d: UnsafeBufferPointer<UInt8>) throws(ParquetDecodeError) in
                     _ = try decoder.plain(d, start: 0, count: Int(header.dictionaryNumValues), into: &dict)
                 }
                 dictionary = dict
             case .dataPage:
-                let data = try decompress(body, to: Int(header.uncompressedSize))
-                try data.withUnsafeBufferPointer { (d: UnsafeBufferPointer<UInt8>) throws(ParquetDecodeError) in
+                try withDecompressed(body, size: Int(header.uncompressedSize), buffer: &pageBuffer) { (d: UnsafeBufferPointer<UInt8>) throws(ParquetDecodeError) in
                     var start = 0
                     var levels: [Bool]? = nil
                     if leaf.maxDefinitionLevel > 0 {
@@ -101,8 +101,8 @@ struct ParquetColumnReader {
                 }
                 let valuesPart = UnsafeBufferPointer(rebasing: body[(repLen + defLen)...])
                 let expected = Int(header.uncompressedSize) - repLen - defLen
-                let data = header.isCompressed ? try decompress(valuesPart, to: expected) : Array(valuesPart)
-                try data.withUnsafeBufferPointer { (d: UnsafeBufferPointer<UInt8>) throws(ParquetDecodeError) in
+                try withDecompressed(valuesPart, size: expected, compressed: header.isCompressed,
+                                     buffer: &pageBuffer) { (d: UnsafeBufferPointer<UInt8>) throws(ParquetDecodeError) in
                     try appendPage(d, start: 0, count: Int(header.numValues), encoding: header.encoding,
                                    levels: levels, dictionary: dictionary, decoder: decoder, out: &out, valid: &valid)
                 }
@@ -119,12 +119,15 @@ struct ParquetColumnReader {
         return ParquetPiece(values: out, valid: valid)
     }
 
-    private func reserve(_ out: inout ParquetValues, rows: Int) {
+    private func reserve(_ out: inout ParquetValues, rows: Int, bytes: Int) {
         switch out {
         case .ints(var v): out = .ints([]); v.reserveCapacity(rows); out = .ints(v)
         case .doubles(var v): out = .doubles([]); v.reserveCapacity(rows); out = .doubles(v)
         case .bools(var v): out = .bools([]); v.reserveCapacity(rows); out = .bools(v)
-        case .strings(var s): out = .strings(StringColumn()); s.offsets.reserveCapacity(rows + 1); out = .strings(s)
+        case .strings(var s):
+            out = .strings(StringColumn())
+            s.reserve(rows: rows, bytes: max(0, bytes - 4 * rows))  // PLAIN text is 4 length bytes + the string
+            out = .strings(s)
         }
     }
 
@@ -216,19 +219,23 @@ struct ParquetColumnReader {
         }
     }
 
-    private func decompress(_ body: UnsafeBufferPointer<UInt8>, to size: Int) throws(ParquetDecodeError) -> [UInt8] {
-        switch codec {
-        case .uncompressed:
-            guard body.count == size else { throw fail("uncompressed page of \(body.count) bytes, its header says \(size)") }
-            return Array(body)
-        case .snappy:
-            do throws(Snappy.Failure) {
-                return try Snappy.decompress(body, expectedLength: size)
-            } catch {
-                throw fail("corrupt snappy page: \(error.message)")
-            }
-        default:
-            throw fail("unsupported: compression \(codec.name)")
+    /// Calls `body` with the page's uncompressed bytes: the page itself when
+    /// it is not compressed, else `buffer` (reused from page to page).
+    private func withDecompressed<R>(_ page: UnsafeBufferPointer<UInt8>, size: Int, compressed: Bool = true,
+                                     buffer: inout [UInt8],
+                                     _ body: (UnsafeBufferPointer<UInt8>) throws(ParquetDecodeError) -> R) throws(ParquetDecodeError) -> R {
+        if codec == .uncompressed || !compressed {
+            guard page.count == size else { throw fail("uncompressed page of \(page.count) bytes, its header says \(size)") }
+            return try body(page)
+        }
+        guard codec == .snappy else { throw fail("unsupported: compression \(codec.name)") }
+        do throws(Snappy.Failure) {
+            try Snappy.decompress(page, expectedLength: size, into: &buffer)
+        } catch {
+            throw fail("corrupt snappy page: \(error.message)")
+        }
+        return try buffer.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(ParquetDecodeError) -> R in
+            try body(UnsafeBufferPointer(rebasing: b[0 ..< size]))
         }
     }
 

@@ -8,7 +8,7 @@
 ///
 /// Anything else — other codecs (ZSTD, GZIP, …), other encodings (the
 /// deprecated BIT_PACKED levels, …), nested columns (lists, structs, maps), decimals,
-/// dates, timestamps — is a `ReadError` of kind `.unsupported` whose message
+/// dates, timestamps — is a `FileError` of kind `.unsupported` whose message
 /// starts `unsupported:` and names the column and the feature. Such a column
 /// can be left out with `ReadOptions.columns`.
 ///
@@ -22,7 +22,7 @@ enum ParquetReader {
         do throws(ParquetDecodeError) {
             top = try ParquetSchema.columns(meta.schema)
         } catch {
-            throw ReadError(path: file.path, message: "corrupt Parquet schema: \(error.message)")
+            throw FileError(path: file.path, message: "corrupt Parquet schema: \(error.message)")
         }
 
         // The columns to read, each checked to be readable.
@@ -30,14 +30,14 @@ enum ParquetReader {
         let names = options.columns ?? top.map(\.name)
         for name in names where !leaves.contains(where: { $0.name == name }) {
             guard let column = top.first(where: { $0.name == name }) else {
-                throw ReadError(path: file.path, message:
+                throw FileError(path: file.path, message:
                     "no column '\(name)' in the file; it has: \(top.map(\.name).joined(separator: ", "))", kind: .usage)
             }
             switch column {
             case .leaf(let l): leaves.append(l)
             case .unsupported(let name, let reason):
                 let hint = options.columns == nil ? " (read the other columns by naming them in ReadOptions.columns)" : ""
-                throw ReadError(path: file.path, message: "unsupported: column '\(name)' \(reason)\(hint)", kind: .unsupported)
+                throw FileError(path: file.path, message: "unsupported: column '\(name)' \(reason)\(hint)", kind: .unsupported)
             }
         }
 
@@ -47,7 +47,7 @@ enum ParquetReader {
         for (g, group) in meta.rowGroups.enumerated() {
             if let limit = options.limit, rows >= limit { break }
             guard group.numRows >= 0, group.numRows <= Int64(file.size) * 8 + 1 else {
-                throw ReadError(path: file.path, message: "corrupt Parquet metadata: row group \(g) claims \(group.numRows) rows")
+                throw FileError(path: file.path, message: "corrupt Parquet metadata: row group \(g) claims \(group.numRows) rows")
             }
             groups.append((g, Int(group.numRows)))
             rows += Int(group.numRows)
@@ -61,21 +61,22 @@ enum ParquetReader {
             var codec: ParquetCodec
             var start: Int
             var length: Int
+            var uncompressed: Int
         }
         var tasks: [Task] = []
         for (g, groupRows) in groups {
             let group = meta.rowGroups[g]
             for leaf in leaves {
                 guard leaf.leafIndex < group.columns.count, let chunk = group.columns[leaf.leafIndex].meta else {
-                    throw ReadError(path: file.path, message: "corrupt Parquet metadata: row group \(g) has no chunk for column '\(leaf.name)'")
+                    throw FileError(path: file.path, message: "corrupt Parquet metadata: row group \(g) has no chunk for column '\(leaf.name)'")
                 }
                 if let external = group.columns[leaf.leafIndex].filePath {
-                    throw ReadError(path: file.path, message:
+                    throw FileError(path: file.path, message:
                         "unsupported: column '\(leaf.name)' is stored in another file ('\(external)')", kind: .unsupported)
                 }
                 guard let codec = ParquetCodec(rawValue: chunk.codec), codec == .uncompressed || codec == .snappy else {
                     let name = ParquetCodec(rawValue: chunk.codec)?.name ?? "codec #\(chunk.codec)"
-                    throw ReadError(path: file.path, message:
+                    throw FileError(path: file.path, message:
                         "unsupported: column '\(leaf.name)' is compressed with \(name); Lontar reads UNCOMPRESSED and SNAPPY (rewrite the file with snappy compression)",
                         kind: .unsupported)
                 }
@@ -83,40 +84,40 @@ enum ParquetReader {
                 if let dict = chunk.dictionaryPageOffset, dict > 0, dict < start { start = Int(dict) }
                 let length = Int(chunk.totalCompressedSize)
                 guard start >= 4, length >= 0, start <= file.size, length <= file.size - start else {
-                    throw ReadError(path: file.path, message:
+                    throw FileError(path: file.path, message:
                         "corrupt Parquet metadata: column '\(leaf.name)' in row group \(g) lies outside the file")
                 }
-                tasks.append(Task(group: g, rows: groupRows, leaf: leaf, codec: codec, start: start, length: length))
+                tasks.append(Task(group: g, rows: groupRows, leaf: leaf, codec: codec, start: start, length: length,
+                                  uncompressed: Int(clamping: max(0, chunk.totalUncompressedSize))))
             }
         }
 
         let work = tasks
-        let pieces = try Parallel.map(Array(work.indices)) { i -> ParquetPiece in
+        var pieces: [ParquetPiece?] = try Parallel.map(Array(work.indices)) { i -> ParquetPiece in
             let t = work[i]
             let bytes = try file.readBytes(at: t.start, count: t.length)
             do throws(ParquetDecodeError) {
                 return try bytes.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(ParquetDecodeError) in
-                    try ParquetColumnReader(leaf: t.leaf, codec: t.codec).read(b, rows: t.rows)
+                    try ParquetColumnReader(leaf: t.leaf, codec: t.codec).read(b, rows: t.rows, sizeHint: t.uncompressed)
                 }
             } catch {
                 let unsupported = error.message.hasPrefix("unsupported: ")
                 let detail = unsupported ? String(error.message.dropFirst("unsupported: ".count)) : error.message
-                throw ReadError(path: file.path, position: FilePosition(byteOffset: t.start),
+                throw FileError(path: file.path, position: FilePosition(byteOffset: t.start),
                                 message: (unsupported ? "unsupported: " : "corrupt Parquet data: ")
                                     + "column '\(t.leaf.name)', row group \(t.group): \(detail)",
                                 kind: unsupported ? .unsupported : .malformed)
             }
-        }
+        }.map(Optional.some)
 
         // Concatenate each column's pieces in row-group order.
         var columns: [Column] = []
-        var remaining = pieces.map(Optional.some)
         for (c, leaf) in leaves.enumerated() {
             var parts: [ParquetPiece] = []
             for g in groups.indices {
                 let k = g * leaves.count + c
-                if let p = remaining[k] { parts.append(p) }
-                remaining[k] = nil  // free each piece once it is taken
+                if let p = pieces[k] { parts.append(p) }
+                pieces[k] = nil  // free each piece once it is taken
             }
             columns.append(assemble(leaf.name, &parts, limit: options.limit))
         }
@@ -129,19 +130,19 @@ enum ParquetReader {
     /// The file's metadata, from its footer: `<metadata> <length: u32 LE> PAR1`.
     static func readMetadata(_ file: InputFile) throws -> ParquetFileMetaData {
         guard file.size >= 12 else {
-            throw ReadError(path: file.path, message: "not a Parquet file: only \(file.size) bytes")
+            throw FileError(path: file.path, message: "not a Parquet file: only \(file.size) bytes")
         }
         let head = try file.readBytes(at: 0, count: 4)
         let tail = try file.readBytes(at: file.size - 8, count: 8)
         if Array(tail[4...]) == Array("PARE".utf8) {
-            throw ReadError(path: file.path, message: "unsupported: the file is encrypted", kind: .unsupported)
+            throw FileError(path: file.path, message: "unsupported: the file is encrypted", kind: .unsupported)
         }
         guard head == Array("PAR1".utf8), Array(tail[4...]) == Array("PAR1".utf8) else {
-            throw ReadError(path: file.path, message: "not a Parquet file: it does not start and end with 'PAR1'")
+            throw FileError(path: file.path, message: "not a Parquet file: it does not start and end with 'PAR1'")
         }
         let length = Int(tail[0]) | Int(tail[1]) << 8 | Int(tail[2]) << 16 | Int(tail[3]) << 24
         guard length > 0, length <= file.size - 12 else {
-            throw ReadError(path: file.path, message: "corrupt Parquet footer: metadata length \(length) does not fit the file")
+            throw FileError(path: file.path, message: "corrupt Parquet footer: metadata length \(length) does not fit the file")
         }
         let bytes = try file.readBytes(at: file.size - 8 - length, count: length)
         do throws(ThriftError) {
@@ -150,7 +151,7 @@ enum ParquetReader {
                 return try ParquetFileMetaData.decode(&reader)
             }
         } catch {
-            throw ReadError(path: file.path, position: FilePosition(byteOffset: file.size - 8 - length),
+            throw FileError(path: file.path, position: FilePosition(byteOffset: file.size - 8 - length),
                             message: "corrupt Parquet footer: \(error.message)")
         }
     }

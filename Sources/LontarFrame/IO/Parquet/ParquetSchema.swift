@@ -35,6 +35,10 @@ enum ParquetSchema {
                 leafIndex += 1
             }
         }
+        var seen = Set<String>()
+        for c in result where !seen.insert(c.name).inserted {
+            throw ParquetDecodeError(message: "two columns are named '\(c.name)'")
+        }
         return result
     }
 

@@ -35,38 +35,43 @@ enum Snappy {
         return result
     }
 
+    /// Bytes the output buffer needs beyond the data, so short copies can move
+    /// eight bytes at a time without checking where they end.
+    static let slack = 16
+
     /// Decompresses `input`, which must decode to exactly `expectedLength` bytes.
     static func decompress(_ input: UnsafeBufferPointer<UInt8>, expectedLength: Int) throws(Failure) -> [UInt8] {
+        var out: [UInt8] = []
+        try decompress(input, expectedLength: expectedLength, into: &out)
+        out.removeLast(out.count - expectedLength)
+        return out
+    }
+
+    /// Decompresses `input` into `buffer` (grown when too small; reused
+    /// otherwise). Afterwards `buffer[0 ..< expectedLength]` holds the data.
+    static func decompress(_ input: UnsafeBufferPointer<UInt8>, expectedLength: Int,
+                           into buffer: inout [UInt8]) throws(Failure) {
         var pos = 0
         let length = try readLength(input, &pos)
         guard length == expectedLength else {
             throw Failure(message: "snappy block holds \(length) bytes, the page header says \(expectedLength)")
         }
-        var failure: Failure?
-        let output = [UInt8](unsafeUninitializedCapacity: length) { out, initialized in
-            do throws(Failure) {
-                initialized = try decode(input, from: pos, into: out)
-            } catch {
-                failure = error
-                initialized = 0
-            }
+        if buffer.count < length + slack {
+            buffer = [UInt8](repeating: 0, count: length + slack)
         }
-        if let failure { throw failure }
-        guard output.count == length else {
-            throw Failure(message: "snappy block decoded to \(output.count) bytes, it declares \(length)")
+        let produced = try buffer.withUnsafeMutableBufferPointer { (out: inout UnsafeMutableBufferPointer<UInt8>) throws(Failure) in
+            try decode(input, from: pos, into: out, length: length)
         }
-        return output
+        guard produced == length else {
+            throw Failure(message: "snappy block decoded to \(produced) bytes, it declares \(length)")
+        }
     }
 
+    /// Decodes into `out` (at least `length + slack` bytes); returns the bytes written.
     private static func decode(_ input: UnsafeBufferPointer<UInt8>, from start: Int,
-                               into out: UnsafeMutableBufferPointer<UInt8>) throws(Failure) -> Int {
-        guard let src = input.baseAddress else { return 0 }
-        guard let dst = out.baseAddress else {
-            if start == input.count { return 0 }
-            throw Failure(message: "snappy data after an empty block")
-        }
+                               into out: UnsafeMutableBufferPointer<UInt8>, length cap: Int) throws(Failure) -> Int {
+        guard let src = input.baseAddress, let dst = out.baseAddress else { return 0 }
         let n = input.count
-        let cap = out.count
         var ip = start
         var op = 0
         while ip < n {
@@ -74,6 +79,16 @@ enum Snappy {
             ip += 1
             if tag & 3 == 0 {
                 var len = Int(tag >> 2) + 1
+                if len <= 16 && n - ip >= 16 && cap - op >= len {
+                    // Short literal: two 8-byte moves (the slack absorbs the overrun).
+                    let raw = UnsafeRawPointer(src + ip)
+                    let to = UnsafeMutableRawPointer(dst + op)
+                    to.storeBytes(of: raw.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                    (to + 8).storeBytes(of: (raw + 8).loadUnaligned(as: UInt64.self), as: UInt64.self)
+                    ip += len
+                    op += len
+                    continue
+                }
                 if len > 60 {
                     let extra = len - 60
                     guard n - ip >= extra else { throw Failure(message: "snappy literal length is cut off") }
@@ -112,10 +127,17 @@ enum Snappy {
                 throw Failure(message: "snappy copy offset \(offset) points before the start of the output")
             }
             guard len <= cap - op else { throw Failure(message: "snappy copy runs past the declared length") }
-            if offset >= len {
-                (dst + op).update(from: dst + op - offset, count: len)
+            if offset >= 8 {
+                // Eight bytes at a time; each read lies at least eight bytes
+                // behind the write, so overlapping copies still repeat correctly.
+                var k = 0
+                while k < len {
+                    let from = UnsafeRawPointer(dst + op - offset + k)
+                    UnsafeMutableRawPointer(dst + op + k).storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                    k += 8
+                }
             } else {
-                // Overlapping: each byte may be one this copy just wrote.
+                // A short period: each byte may be one this copy just wrote.
                 for k in 0 ..< len { dst[op + k] = dst[op + k - offset] }
             }
             op += len

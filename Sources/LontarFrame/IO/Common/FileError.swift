@@ -1,6 +1,7 @@
-/// An error from reading or writing a data file: the file, where in it, and
-/// what is wrong, worded for the person who has to fix the file.
-public struct ReadError: Error, Sendable, Equatable, CustomStringConvertible {
+/// An error from reading or writing a data file (`FrameReader`,
+/// `FrameWriter`): the file, where in it, and what is wrong, worded for the
+/// person who has to fix the file.
+public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         /// The file breaks its format's rules (a malformed record, a corrupt footer).
         case malformed
@@ -52,3 +53,6 @@ func describeByte(_ b: UInt8) -> String {
         return "byte 0x\(hex[Int(b >> 4)])\(hex[Int(b & 15)])"
     }
 }
+
+/// The name `FileError` had first; kept so code written against it still compiles.
+public typealias ReadError = FileError
