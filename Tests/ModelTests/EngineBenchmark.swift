@@ -20,10 +20,10 @@ struct EngineBenchmark {
     /// The benchmark prompt: token ids 1000, 1001, … (the same ids are given to llama.cpp).
     static func prompt(vocab: Int) -> [Int32] { (0..<promptLength).map { Int32(1000 + $0 % (vocab - 1000)) } }
 
-    func run(format: WeightFormat) throws {
+    func run(format: WeightFormat, head: WeightFormat? = nil) throws {
         lt_set_threads(Self.threads)
         let loadStart = Date()
-        let model = try LlamaModel.load(gguf: Self.gguf, as: format)
+        let model = try LlamaModel.load(gguf: Self.gguf, as: format, outputFormat: head)
         let loadSeconds = Date().timeIntervalSince(loadStart)
         let prompt = Self.prompt(vocab: model.vocabSize)
         var prefill = Double.infinity, decode = Double.infinity
@@ -41,7 +41,7 @@ struct EngineBenchmark {
         }
         let info = model.info()
         let line: [String: Any] = [
-            "engine": "lontar", "format": format.rawValue, "threads": Int(Self.threads), "isa": String(cString: lt_isa_name(lt_kernel_isa())),
+            "engine": "lontar", "format": format.rawValue + "/" + model.output.format.rawValue + " head", "threads": Int(Self.threads), "isa": String(cString: lt_isa_name(lt_kernel_isa())),
             "prompt_tokens": prompt.count, "decode_tokens": Self.decodeSteps,
             "prefill_tok_s": Double(prompt.count) / prefill, "decode_tok_s": Double(Self.decodeSteps) / decode,
             "load_s": loadSeconds, "weights_mib": Double(info.bytes) / 1_048_576,
@@ -51,6 +51,7 @@ struct EngineBenchmark {
     }
 
     @Test func nf4() throws { try run(format: .nf4) }
+    @Test func nf4WithQ8Head() throws { try run(format: .nf4, head: .q8) }
     @Test func f32() throws { try run(format: .f32) }
     @Test func bf16() throws { try run(format: .bf16) }
 }
