@@ -3,6 +3,7 @@
 // of the cached values. Work splits over (token, head) pairs, each computed
 // entirely by one thread.
 #include "lt_attention.h"
+#include "gemm.h"
 #include "lt_internal.h"
 #include "lt_threads.h"
 #include "vmath.h"
@@ -122,9 +123,69 @@ static void attention_task(void *ctx, size_t begin, size_t end, int thread) {
     free(s);
 }
 
+// Prompts and training batches: a block of queries of one head at a time.
+// Their scores against a panel of 32 keys are a small matrix product, run by
+// the GEMM micro-kernel on the transposed key panel (each key is transposed
+// once per block instead of being reduced once per query).
+
+#define QUERY_BLOCK 8
+
+#if LT_X86
+typedef struct {
+    const attention_job *job;
+    size_t T, blocks;
+} blocked_job;
+
+static _Thread_local float key_panel[256 * LT_GEMM_NR] __attribute__((aligned(64)));
+
+static void attention_block_task(void *ctx, size_t begin, size_t end, int thread) {
+    (void)thread;
+    const blocked_job *bj = ctx;
+    const attention_job *job = bj->job;
+    size_t H = job->H, D = job->D, group = H / job->G;
+    size_t most = job->start + bj->T;  // keys visible to the last query
+    float *s = malloc(QUERY_BLOCK * most * sizeof(float));
+    if (!s) return;
+    for (size_t task = begin; task < end; task++) {
+        size_t h = task % H, t0 = (task / H) * QUERY_BLOCK, g = h / group;
+        size_t nq = lt_min(QUERY_BLOCK, bj->T - t0);
+        size_t nmax = job->start + t0 + nq;  // keys the block's last query sees
+        const float *k = job->k + g * job->capacity * D, *v = job->v + g * job->capacity * D;
+        const float *q = job->q + (t0 * H + h) * D;
+        for (size_t p0 = 0; p0 < nmax; p0 += LT_GEMM_NR) {
+            size_t nvalid = lt_min(LT_GEMM_NR, nmax - p0);
+            lt_pack_transpose_f32(k + p0 * D, D, nvalid, D, key_panel);
+            lt_gemm_f32_tile(nq, D, q, H * D, 1, key_panel, s + p0, nmax, nvalid, 0);
+        }
+        for (size_t i = 0; i < nq; i++) {
+            size_t n = job->start + t0 + i + 1, idx = (t0 + i) * H + h;
+            float *row = s + i * nmax;
+            float m = -INFINITY;
+            for (size_t j = 0; j < n; j++) {
+                row[j] *= job->scale;
+                m = row[j] > m ? row[j] : m;
+            }
+            double sum = exp_avx512(row, n, m);
+            float inv = (float)(1.0 / sum);
+            for (size_t j = 0; j < n; j++) row[j] *= inv;
+            weighted_sum_avx512(row, v, n, D, job->out + idx * D);
+            if (job->lse) job->lse[idx] = (float)((double)m + log(sum));
+        }
+    }
+    free(s);
+}
+#endif
+
 void lt_attention_f32(const float *q, const float *k_cache, const float *v_cache, size_t capacity,
                       float *out, float *lse, size_t T, size_t start, size_t H, size_t G, size_t D,
                       float scale) {
     attention_job job = {q, k_cache, v_cache, capacity, out, lse, start, H, G, D, scale};
+#if LT_X86
+    if (T >= QUERY_BLOCK && lt_isa_active() >= LT_ISA_AVX512 && D % 16 == 0 && D <= 256) {
+        blocked_job bj = {&job, T, lt_ceil_div(T, QUERY_BLOCK)};
+        lt_parallel_for(bj.blocks * H, attention_block_task, &bj);
+        return;
+    }
+#endif
     lt_parallel_for(T * H, attention_task, &job);
 }

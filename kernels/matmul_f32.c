@@ -183,6 +183,22 @@ static void gemm_f32_task(void *ctx, size_t begin, size_t end, int thread) {
     }
 }
 
+void lt_gemm_f32_tile(size_t mr, size_t kc, const float *a, size_t rsa, size_t csa, const float *panel,
+                      float *c, size_t ldc, size_t nvalid, int load_c) {
+    lt_isa isa = lt_isa_active();
+    size_t step = 1;
+    void (*uk)(size_t, size_t, const float *, size_t, size_t, const float *, float *, size_t, size_t, int) =
+        uk_f32_scalar;
+#if LT_X86
+    if (isa >= LT_ISA_AVX512) { uk = uk_f32_avx512; step = MR_AVX512; }
+    else if (isa >= LT_ISA_AVX2_FMA) { uk = uk_f32_avx2; step = MR_AVX2; }
+#else
+    (void)isa;
+#endif
+    for (size_t r = 0; r < mr; r += step)
+        uk(lt_min(step, mr - r), kc, a + r * rsa, rsa, csa, panel, c + r * ldc, ldc, nvalid, load_c);
+}
+
 static void zero_or_keep(const lt_gemm_job *job) {
     if (job->accumulate) return;
     for (size_t m = 0; m < job->M; m++) memset(job->c + m * job->ldc, 0, job->N * sizeof(float));

@@ -67,6 +67,7 @@ extension LlamaModel {
             case .f32: rows * cols * 4
             case .bf16: rows * cols * 2
             case .nf4: lt_nf4_packed_bytes(rows * cols) + lt_nf4_blocks(rows * cols) + 4 * lt_nf4_dq_blocks(rows * cols) + 4
+            case .q8: rows * cols + 4 * rows * ((cols + Int(LT_Q8_BLOCK) - 1) / Int(LT_Q8_BLOCK))
             }
         }
         let attnShapes = [(c.numAttentionHeads * hd, d), (c.numKeyValueHeads * hd, d), (c.numKeyValueHeads * hd, d),

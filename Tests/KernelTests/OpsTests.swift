@@ -130,7 +130,8 @@ import LontarKernels
                 continue
             }
             let t = Int(targets[r])
-            #expect(abs(losses[r] - (lse - row[t])) <= 1e-9 * max(1, lse), "seed \(seed)")
+            // exp is computed in float32 (a few ulps), the sum and log in float64.
+            #expect(abs(losses[r] - (lse - row[t])) <= 1e-6, "seed \(seed)")
             for i in 0..<vocab {
                 let want = (exp(row[i] - lse) - (i == t ? 1 : 0)) * 0.5
                 #expect(abs(Double(grad[r * vocab + i]) - want) <= 1e-6, "seed \(seed) row \(r) i \(i)")
@@ -167,7 +168,8 @@ import LontarKernels
         return (out, lse)
     }
 
-    @Test(arguments: [(5, 3, 6, 2, 64), (1, 9, 4, 4, 20), (7, 0, 3, 1, 32), (2, 40, 2, 1, 16)])
+    @Test(arguments: [(5, 3, 6, 2, 64), (1, 9, 4, 4, 20), (7, 0, 3, 1, 32), (2, 40, 2, 1, 16),
+                      (19, 5, 6, 2, 64), (8, 0, 3, 1, 32), (40, 0, 2, 2, 16), (33, 31, 4, 2, 128)])
     func causalGroupedAttentionMatchesFloat64(T: Int, start: Int, H: Int, G: Int, D: Int) {
         let seed = freshSeed()
         var rng = SplitMix64(seed: seed)

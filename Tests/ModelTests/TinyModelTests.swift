@@ -39,7 +39,7 @@ import LontarModelFiles
     /// pass: to float32 rounding with f32 weights; with bf16 and NF4 weights
     /// the full pass multiplies bf16-rounded activations (bf16 compute)
     /// while decode keeps them in f32, a difference of bf16's precision.
-    @Test(arguments: [WeightFormat.f32, .nf4, .bf16])
+    @Test(arguments: [WeightFormat.f32, .nf4, .bf16, .q8])
     func cachedDecodeMatchesFullForward(format: WeightFormat) throws {
         let model = try LlamaModel.random(config: try LlamaConfig.named("tiny"), seed: 5, format: format)
         let full = try model.forward(batch, logits: .all)
