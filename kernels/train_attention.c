@@ -1,11 +1,16 @@
 // Causal grouped-query attention for training: a forward pass that keeps
 // only the log-sum-exp of each score row, and a backward pass that rebuilds
-// the probabilities from it (so no [T, T] matrix is ever stored per head).
+// the probabilities from it (no [T, T] matrix is stored between the passes).
 //
 // For one query row i with scores s_j = q_i . k_j / sqrt(D) over visible keys:
 //   p_j = exp(s_j - lse_i),  o_i = sum_j p_j v_j
 //   dp_j = do_i . v_j,  D_i = do_i . o_i,  ds_j = p_j (dp_j - D_i)
 //   dq_i = sum_j ds_j k_j / sqrt(D),  dk_j += ds_j q_i / sqrt(D),  dv_j += p_j do_i
+//
+// Each (sequence, head) is one task; inside it the products are whole
+// [T, D] x [D, T] and [T, T] x [T, D] matrix multiplications on the packed
+// GEMM (run serially within the task), with the invisible (future or other-
+// document) scores set to zero probability.
 #include "lt_train.h"
 #include "train_internal.h"
 #include <math.h>
@@ -28,36 +33,72 @@ static size_t first_visible(const int32_t *seg, size_t i) {
     return j;
 }
 
+/// Copies head h of T rows with row stride `stride` into dst [T, D].
+static void gather(float *dst, const float *src, size_t T, size_t stride, size_t h, size_t D) {
+    for (size_t t = 0; t < T; t++) memcpy(dst + t * D, src + t * stride + h * D, D * sizeof(float));
+}
+
+static void scatter(float *dst, const float *src, size_t T, size_t stride, size_t h, size_t D) {
+    for (size_t t = 0; t < T; t++) memcpy(dst + t * stride + h * D, src + t * D, D * sizeof(float));
+}
+
+/// out[j, i] = in[i, j] for a T x T matrix.
+static void transpose(float *out, const float *in, size_t T) {
+    for (size_t i = 0; i < T; i++)
+        for (size_t j = 0; j < T; j++) out[j * T + i] = in[i * T + j];
+}
+
+/// S = Q K^T * scale, then each row turned into probabilities: with `lse`
+/// given, p = exp(s - lse); otherwise a fresh softmax whose log-sum-exp is
+/// written to lse_out. Invisible entries are zero.
+static void probabilities(float *S, const float *Q, const float *K, const int32_t *seg, size_t T, size_t D,
+                          float scale, const float *lse, float *lse_out) {
+    lt_train_gemm(Q, T, D, T, K, D, lt_train_load_f32, 1, S, 0, 0);
+    for (size_t i = 0; i < T; i++) {
+        float *row = S + i * T;
+        size_t j0 = first_visible(seg, i), n = i + 1 - j0;
+        float shift;
+        if (lse) {
+            shift = lse[i];
+            for (size_t j = j0; j <= i; j++) row[j] = row[j] * scale - shift;
+            lt_train_exp(row + j0, n);
+        } else {
+            float mx = -INFINITY;
+            for (size_t j = j0; j <= i; j++) {
+                row[j] *= scale;
+                mx = row[j] > mx ? row[j] : mx;
+            }
+            for (size_t j = j0; j <= i; j++) row[j] -= mx;
+            lt_train_exp(row + j0, n);
+            double sum = 0;
+            for (size_t j = j0; j <= i; j++) sum += row[j];
+            float inv = (float)(1.0 / sum);
+            for (size_t j = j0; j <= i; j++) row[j] *= inv;
+            lse_out[i] = mx + (float)log(sum);
+        }
+        memset(row, 0, j0 * sizeof(float));
+        memset(row + i + 1, 0, (T - i - 1) * sizeof(float));
+    }
+}
+
 static void forward_task(void *p, size_t begin, size_t end, int thread) {
     (void)thread;
     const attn_ctx *c = p;
     size_t T = c->T, D = c->D, qs = c->Hq * D, ks = c->Hkv * D, group = c->Hq / c->Hkv;
-    float *s = malloc(T * sizeof(float));
+    float *Q = malloc(T * D * sizeof(float)), *K = malloc(T * D * sizeof(float));
+    float *V = malloc(T * D * sizeof(float)), *O = malloc(T * D * sizeof(float));
+    float *S = malloc(T * T * sizeof(float));
     for (size_t unit = begin; unit < end; unit++) {
         size_t b = unit / c->Hq, h = unit % c->Hq, kh = h / group;
         const int32_t *seg = c->seg ? c->seg + b * T : NULL;
-        for (size_t i = 0; i < T; i++) {
-            const float *qi = c->q + (b * T + i) * qs + h * D;
-            size_t j0 = first_visible(seg, i);
-            float mx = -INFINITY;
-            for (size_t j = j0; j <= i; j++) {
-                s[j] = lt_train_dot(qi, c->k + (b * T + j) * ks + kh * D, D) * c->scale;
-                if (s[j] > mx) mx = s[j];
-            }
-            double sum = 0;
-            for (size_t j = j0; j <= i; j++) {
-                s[j] = expf(s[j] - mx);
-                sum += s[j];
-            }
-            float inv = (float)(1.0 / sum);
-            float *oi = c->o + (b * T + i) * qs + h * D;
-            memset(oi, 0, D * sizeof(float));
-            for (size_t j = j0; j <= i; j++)
-                lt_train_axpy(oi, s[j] * inv, c->v + (b * T + j) * ks + kh * D, D);
-            c->l[(b * c->Hq + h) * T + i] = mx + (float)log(sum);
-        }
+        gather(Q, c->q + b * T * qs, T, qs, h, D);
+        gather(K, c->k + b * T * ks, T, ks, kh, D);
+        gather(V, c->v + b * T * ks, T, ks, kh, D);
+        probabilities(S, Q, K, seg, T, D, c->scale, NULL, c->l + (b * c->Hq + h) * T);
+        lt_train_gemm(S, T, T, D, V, D, lt_train_load_f32, 0, O, 0, 0);  // O = P V
+        scatter(c->o + b * T * qs, O, T, qs, h, D);
     }
-    free(s);
+    free(Q), free(K), free(V), free(O), free(S);
 }
 
 void lt_train_attention_forward(const float *q, const float *k, const float *v, float *out,
@@ -74,39 +115,42 @@ static void backward_task(void *p, size_t begin, size_t end, int thread) {
     (void)thread;
     const attn_ctx *c = p;
     size_t T = c->T, D = c->D, qs = c->Hq * D, ks = c->Hkv * D, group = c->Hq / c->Hkv;
-    float *prob = malloc(T * sizeof(float));
+    size_t td = T * D * sizeof(float), tt = T * T * sizeof(float);
+    float *Q = malloc(td), *K = malloc(td), *V = malloc(td), *O = malloc(td), *dO = malloc(td);
+    float *dQ = malloc(td), *dK = malloc(td), *dV = malloc(td);
+    float *P = malloc(tt), *dS = malloc(tt), *Tr = malloc(tt);
+    float *Di = malloc(T * sizeof(float));
     for (size_t unit = begin; unit < end; unit++) {
         size_t b = unit / c->Hkv, kh = unit % c->Hkv;
         const int32_t *seg = c->seg ? c->seg + b * T : NULL;
-        for (size_t j = 0; j < T; j++) {
-            memset(c->dk + (b * T + j) * ks + kh * D, 0, D * sizeof(float));
-            memset(c->dv + (b * T + j) * ks + kh * D, 0, D * sizeof(float));
-        }
+        gather(K, c->k + b * T * ks, T, ks, kh, D);
+        gather(V, c->v + b * T * ks, T, ks, kh, D);
+        memset(dK, 0, td);
+        memset(dV, 0, td);
         for (size_t h = kh * group; h < (kh + 1) * group; h++) {
+            gather(Q, c->q + b * T * qs, T, qs, h, D);
+            gather(O, c->out + b * T * qs, T, qs, h, D);
+            gather(dO, c->dout + b * T * qs, T, qs, h, D);
+            probabilities(P, Q, K, seg, T, D, c->scale, c->lse + (b * c->Hq + h) * T, NULL);
+            lt_train_gemm(dO, T, D, T, V, D, lt_train_load_f32, 1, dS, 0, 0);  // dP = dO V^T
+            for (size_t i = 0; i < T; i++) Di[i] = lt_train_dot(dO + i * D, O + i * D, D);
             for (size_t i = 0; i < T; i++) {
-                size_t row = (b * T + i);
-                const float *qi = c->q + row * qs + h * D, *doi = c->dout + row * qs + h * D;
-                const float *oi = c->out + row * qs + h * D;
-                float *dqi = c->dq + row * qs + h * D;
-                float lse = c->lse[(b * c->Hq + h) * T + i];
-                float Di = lt_train_dot(doi, oi, D);
-                size_t j0 = first_visible(seg, i);
-                memset(dqi, 0, D * sizeof(float));
-                for (size_t j = j0; j <= i; j++) {
-                    const float *kj = c->k + (b * T + j) * ks + kh * D;
-                    const float *vj = c->v + (b * T + j) * ks + kh * D;
-                    float pj = expf(lt_train_dot(qi, kj, D) * c->scale - lse);
-                    float ds = pj * (lt_train_dot(doi, vj, D) - Di) * c->scale;
-                    prob[j] = pj;
-                    lt_train_axpy(dqi, ds, kj, D);
-                    lt_train_axpy(c->dk + (b * T + j) * ks + kh * D, ds, qi, D);
-                }
-                for (size_t j = j0; j <= i; j++)
-                    lt_train_axpy(c->dv + (b * T + j) * ks + kh * D, prob[j], doi, D);
+                float *ds = dS + i * T;
+                const float *pr = P + i * T;
+                for (size_t j = 0; j < T; j++) ds[j] = pr[j] * (ds[j] - Di[i]) * c->scale;
             }
+            lt_train_gemm(dS, T, T, D, K, D, lt_train_load_f32, 0, dQ, 0, 0);   // dQ = dS K
+            scatter(c->dq + b * T * qs, dQ, T, qs, h, D);
+            transpose(Tr, dS, T);
+            lt_train_gemm(Tr, T, T, D, Q, D, lt_train_load_f32, 0, dK, 1, 0);   // dK += dS^T Q
+            transpose(Tr, P, T);
+            lt_train_gemm(Tr, T, T, D, dO, D, lt_train_load_f32, 0, dV, 1, 0);  // dV += P^T dO
         }
+        scatter(c->dk + b * T * ks, dK, T, ks, kh, D);
+        scatter(c->dv + b * T * ks, dV, T, ks, kh, D);
     }
-    free(prob);
+    free(Q), free(K), free(V), free(O), free(dO), free(dQ), free(dK), free(dV);
+    free(P), free(dS), free(Tr), free(Di);
 }
 
 void lt_train_attention_backward(const float *q, const float *k, const float *v,

@@ -104,6 +104,23 @@ static void pack_f32(const gemm_ctx *c, size_t k0, size_t kc, size_t n0, size_t 
 static void pack_bf16(const gemm_ctx *c, size_t k0, size_t kc, size_t n0, size_t nc, uint16_t *panel, float *tmp) {
     size_t kp = (kc + 1) / 2;
     memset(panel, 0, kp * NC * 2 * sizeof(uint16_t));
+    if (c->load == lt_train_load_bf16) {
+        // Weights already in bf16: copy them, no widening and rounding.
+        const uint16_t *w = c->w;
+        if (c->transposed) {
+            for (size_t j = 0; j < nc; j++) {
+                const uint16_t *src = w + (n0 + j) * c->ldw + k0;
+                for (size_t kk = 0; kk < kc; kk++) panel[((kk / 2) * NC + j) * 2 + (kk & 1)] = src[kk];
+            }
+        } else {
+            for (size_t kk = 0; kk < kc; kk++) {
+                const uint16_t *src = w + (k0 + kk) * c->ldw + n0;
+                uint16_t *dst = panel + (kk / 2) * NC * 2 + (kk & 1);
+                for (size_t j = 0; j < nc; j++) dst[2 * j] = src[j];
+            }
+        }
+        return;
+    }
     if (c->transposed) {
         for (size_t j = 0; j < nc; j++) {
             c->load(c->w, c->ldw, n0 + j, k0, kc, tmp);

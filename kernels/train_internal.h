@@ -12,6 +12,9 @@ typedef void (*lt_train_task)(void *ctx, size_t begin, size_t end, int thread);
 /// output, so results do not depend on the thread count.
 void lt_train_parallel(size_t n, lt_train_task fn, void *ctx);
 
+/// x[i] = e^x[i] for n values (vectorised; relative error about 2e-7).
+void lt_train_exp(float *x, size_t n);
+
 /// Dot product with eight fixed partial sums (vectorisable without
 /// reassociating, and the same order on every run).
 static inline float lt_train_dot(const float *a, const float *b, size_t n) {

@@ -16,10 +16,50 @@ static inline uint64_t splitmix64(uint64_t z) {
     return z ^ (z >> 31);
 }
 
+/// 16 random bits for element i: one hash serves four consecutive elements.
+static inline uint32_t dropout_bits(uint64_t seed, uint64_t i) {
+    return (uint32_t)(splitmix64(seed ^ splitmix64(i >> 2)) >> (16 * (i & 3))) & 0xffffu;
+}
+
+/// Elements whose 16 random bits fall below this are dropped (p in 1/65536 steps).
+static inline uint32_t dropout_threshold(float p) { return (uint32_t)((double)p * 65536.0 + 0.5); }
+
 float lt_train_dropout_factor(uint64_t seed, uint64_t i, float p) {
     if (p <= 0.0f) return 1.0f;
-    double u = (double)(splitmix64(seed ^ splitmix64(i)) >> 11) * 0x1.0p-53;
-    return u < (double)p ? 0.0f : 1.0f / (1.0f - p);
+    return dropout_bits(seed, i) < dropout_threshold(p) ? 0.0f : 1.0f / (1.0f - p);
+}
+
+typedef struct {
+    const float *x;
+    float *out;
+    size_t count;
+    uint64_t seed;
+    float p;
+    int accumulate;
+} mask_ctx;
+
+#define MASK_CHUNK 8192  // elements per task (a multiple of 4)
+
+/// out = x * mask (or out += x * mask), four elements per hash.
+static void mask_task(void *p, size_t begin, size_t end, int thread) {
+    (void)thread;
+    const mask_ctx *c = p;
+    uint32_t threshold = dropout_threshold(c->p);
+    float keep = 1.0f / (1.0f - c->p);
+    size_t stop = end * MASK_CHUNK < c->count ? end * MASK_CHUNK : c->count;
+    for (size_t g = begin * MASK_CHUNK; g < stop; g += 4) {
+        uint64_t h = splitmix64(c->seed ^ splitmix64(g >> 2));
+        for (size_t k = 0; k < 4 && g + k < stop; k++) {
+            float f = ((uint32_t)(h >> (16 * k)) & 0xffffu) < threshold ? 0.0f : keep;
+            if (c->accumulate) c->out[g + k] += c->x[g + k] * f;
+            else c->out[g + k] = c->x[g + k] * f;
+        }
+    }
+}
+
+static void apply_mask(const float *x, float *out, size_t count, float p, uint64_t seed, int accumulate) {
+    mask_ctx c = {x, out, count, seed, p, accumulate};
+    lt_train_parallel((count + MASK_CHUNK - 1) / MASK_CHUNK, mask_task, &c);
 }
 
 /// x with the dropout mask applied, or x itself when there is no dropout.
@@ -27,7 +67,7 @@ static const float *dropped(const float *x, size_t count, float p, uint64_t seed
     *owned = NULL;
     if (p <= 0.0f) return x;
     float *xd = malloc(count * sizeof(float));
-    for (size_t i = 0; i < count; i++) xd[i] = x[i] * lt_train_dropout_factor(seed, i, p);
+    apply_mask(x, xd, count, p, seed, 0);
     *owned = xd;
     return xd;
 }
@@ -66,7 +106,7 @@ void lt_train_lora_backward(const float *x, const float *A, const float *B, cons
         } else {
             float *g = malloc(n * in * sizeof(float));
             lt_train_matmul_nn(buf, A, g, n, r, in, 0);
-            for (size_t i = 0; i < n * in; i++) dx[i] += g[i] * lt_train_dropout_factor(seed, i, dropout);
+            apply_mask(g, dx, n * in, dropout, seed, 1);
             free(g);
         }
     }

@@ -12,13 +12,23 @@ typedef struct {
     size_t n;
 } swiglu_ctx;
 
+/// e[k] = exp(-g[i0 + k]) for one chunk.
+static void neg_exp(const float *g, size_t i0, size_t count, float *e) {
+    for (size_t k = 0; k < count; k++) e[k] = -g[i0 + k];
+    lt_train_exp(e, count);
+}
+
 static void forward_chunks(void *p, size_t begin, size_t end, int thread) {
     (void)thread;
     const swiglu_ctx *c = p;
-    size_t stop = end * CHUNK < c->n ? end * CHUNK : c->n;
-    for (size_t i = begin * CHUNK; i < stop; i++) {
-        float sg = 1.0f / (1.0f + expf(-c->g[i]));
-        c->h[i] = c->g[i] * sg * c->u[i];
+    float e[CHUNK];
+    for (size_t chunk = begin; chunk < end; chunk++) {
+        size_t i0 = chunk * CHUNK, count = c->n - i0 < CHUNK ? c->n - i0 : CHUNK;
+        neg_exp(c->g, i0, count, e);
+        for (size_t k = 0; k < count; k++) {
+            float sg = 1.0f / (1.0f + e[k]);
+            c->h[i0 + k] = c->g[i0 + k] * sg * c->u[i0 + k];
+        }
     }
 }
 
@@ -30,11 +40,16 @@ void lt_train_swiglu_forward(const float *g, const float *u, float *h, size_t n)
 static void backward_chunks(void *p, size_t begin, size_t end, int thread) {
     (void)thread;
     const swiglu_ctx *c = p;
-    size_t stop = end * CHUNK < c->n ? end * CHUNK : c->n;
-    for (size_t i = begin * CHUNK; i < stop; i++) {
-        float g = c->g[i], sg = 1.0f / (1.0f + expf(-g));
-        c->du[i] = c->dh[i] * g * sg;
-        c->dg[i] = c->dh[i] * c->u[i] * sg * (1.0f + g * (1.0f - sg));
+    float e[CHUNK];
+    for (size_t chunk = begin; chunk < end; chunk++) {
+        size_t i0 = chunk * CHUNK, count = c->n - i0 < CHUNK ? c->n - i0 : CHUNK;
+        neg_exp(c->g, i0, count, e);
+        for (size_t k = 0; k < count; k++) {
+            size_t i = i0 + k;
+            float g = c->g[i], sg = 1.0f / (1.0f + e[k]);
+            c->du[i] = c->dh[i] * g * sg;
+            c->dg[i] = c->dh[i] * c->u[i] * sg * (1.0f + g * (1.0f - sg));
+        }
     }
 }
 

@@ -21,6 +21,8 @@ static void xent_rows(void *p, size_t begin, size_t end, int thread) {
     (void)thread;
     const xent_ctx *c = p;
     size_t V = c->V;
+    // Without gradients the logits stay untouched: work on a copy.
+    float *scratch = c->grad ? NULL : malloc(V * sizeof(float));
     for (size_t i = begin; i < end; i++) {
         float *row = c->logits + i * V;
         int32_t tgt = c->targets[i];
@@ -32,16 +34,24 @@ static void xent_rows(void *p, size_t begin, size_t end, int thread) {
         }
         float mx = row[0];
         for (size_t j = 1; j < V; j++) mx = row[j] > mx ? row[j] : mx;
+        float target_logit = row[tgt];
+        if (scratch) {
+            memcpy(scratch, row, V * sizeof(float));
+            row = scratch;
+        }
+        for (size_t j = 0; j < V; j++) row[j] -= mx;
+        lt_train_exp(row, V);  // row now holds exp(logit - max)
         double sum = 0;
-        for (size_t j = 0; j < V; j++) sum += expf(row[j] - mx);
+        for (size_t j = 0; j < V; j++) sum += row[j];
         double lse = (double)mx + log(sum);
-        c->row_loss[i] = (double)w * (lse - (double)row[tgt]);
+        c->row_loss[i] = (double)w * (lse - (double)target_logit);
         if (c->grad) {
-            float inv = (float)(1.0 / sum);
-            for (size_t j = 0; j < V; j++) row[j] = w * (expf(row[j] - mx) * inv);
+            float scale = (float)((double)w / sum);
+            for (size_t j = 0; j < V; j++) row[j] *= scale;
             row[tgt] -= w;
         }
     }
+    free(scratch);
 }
 
 double lt_train_cross_entropy(float *logits, const int32_t *targets, const float *weights,

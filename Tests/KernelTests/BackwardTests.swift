@@ -87,7 +87,7 @@ import LontarKernels
 
     /// A Linear layer y = x W^T: forward, input gradient dX = dY W and weight
     /// gradient dW = dY^T X, against float64 and finite differences.
-    @Test(arguments: [(1, 1, 1), (3, 5, 7), (17, 33, 65)])
+    @Test(arguments: [(1, 1, 1), (3, 5, 7), (17, 33, 65), (9, 40, 3)])
     func linear(M: Int, N: Int, K: Int) {
         var rng = TestRNG(seed: UInt64(M * N * K))
         let x = rng.floats(M * K), w = rng.floats(N * K), dy = rng.floats(M * N)

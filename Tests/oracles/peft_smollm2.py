@@ -6,6 +6,8 @@ TrainingPEFTTests reads (the peer is too heavy to run in every CI job):
     python3 Tests/oracles/peft_smollm2.py models/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf \
         ../shared/reference/smollm2/forward_reference.json > Tests/oracles/peft_smollm2_reference.json
 
+(numbers are written with 9 significant digits).
+
 The base model is the GGUF dequantized to float32 by transformers. LoRA
 (r=8, alpha=16, no dropout, all seven projections) starts from a closed-form
 initialisation both sides compute identically (see `init_value`), with B
@@ -40,6 +42,17 @@ def init_value(kind, layer, target_index, j, fan_in):
 def probe_value(j):
     """A fixed vector to project gradients on (a whole-tensor checksum)."""
     return math.cos(0.77 * j + 0.1)
+
+
+def rounded(x):
+    """Floats to 9 significant digits (float32 needs 9 to round-trip)."""
+    if isinstance(x, float):
+        return float("%.9g" % x)
+    if isinstance(x, list):
+        return [rounded(v) for v in x]
+    if isinstance(x, dict):
+        return {k: rounded(v) for k, v in x.items()}
+    return x
 
 
 def make_batches(reference):
@@ -102,7 +115,7 @@ def main():
         probe = torch.tensor([probe_value(j) for j in range(g.numel())], dtype=torch.float64)
         key = n.replace(".default", "")
         grads[key] = {"norm": float(g.norm()), "probe": float(g @ probe), "first": g[:8].tolist()}
-    step0 = float(out.loss)
+    step0 = float(out.loss.detach())
 
     optimizer = torch.optim.AdamW([p for _, p in params], lr=LR, betas=(0.9, 0.999), eps=1e-8,
                                   weight_decay=0.0, foreach=False)
@@ -116,16 +129,20 @@ def main():
         optimizer.step()
         optimizer.zero_grad()
         losses.append(float(loss))
+    # The loss of the trained adapter on the first batch (no update).
+    with torch.no_grad():
+        final = float(model(**{k: torch.tensor(v) for k, v in batches[0].items()}).loss)
     if args.save:
         model.save_pretrained(args.save)
     import peft
     import transformers
-    json.dump({
+    json.dump(rounded({
         "description": __doc__.strip().splitlines()[0],
         "versions": {"torch": torch.__version__, "transformers": transformers.__version__, "peft": peft.__version__},
         "rank": RANK, "alpha": ALPHA, "lr": LR, "steps": args.steps,
         "batches": batches, "step0_loss": step0, "step0_grads": grads, "losses": losses,
-    }, sys.stdout)
+        "final_loss": final,
+    }), sys.stdout, separators=(",", ":"), sort_keys=True)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public init(lora: LoRAConfig = LoRAConfig(), optimizer: AdamWConfig = AdamWConfig(), schedule: LRSchedule = .constant,
                 warmupSteps: Int = 0, steps: Int = 100, gradientAccumulation: Int = 1,
                 gradientCheckpointing: Bool = false, seed: UInt64 = 42, evalEvery: Int = 0, checkpointEvery: Int = 0,
-                pagedOptimizer: Bool = false, lossChunk: Int = 128) {
+                pagedOptimizer: Bool = false, lossChunk: Int = 256) {
         self.lora = lora
         self.optimizer = optimizer
         self.schedule = schedule

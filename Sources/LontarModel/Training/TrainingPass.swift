@@ -53,7 +53,7 @@ public final class TrainingPass: @unchecked Sendable {
     private let ropePositions: Int
 
     public init(model: TrainableLlama, adapters: LoRAAdapters, checkpointing: Bool = false,
-                lossChunk: Int = 128, maxPositions: Int = 8192) {
+                lossChunk: Int = 256, maxPositions: Int = 8192) {
         self.model = model
         self.adapters = adapters
         self.checkpointing = checkpointing
