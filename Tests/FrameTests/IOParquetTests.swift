@@ -13,7 +13,8 @@ struct IOParquetTests {
 
     /// The oracle's files, written once per test run (immutable once made).
     nonisolated(unsafe) static let fixture: Result<(URL, [String: Any]), any Error> = Result {
-        let dir = try TestSupport.temporaryDirectory()
+        let dir = IOTest.directory.appendingPathComponent("duckdb-parquet")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let script = TestSupport.oracles.appendingPathComponent("parquet_oracle.py").path
         let run = try TestSupport.runPython([script, dir.path])
         guard run.status == 0 else {

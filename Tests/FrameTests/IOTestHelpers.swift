@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import LontarFrame
 import LontarTestSupport
 
@@ -10,11 +13,22 @@ enum IOTest {
     }
 
     static func file(_ name: String, bytes: [UInt8]) throws -> URL {
-        let dir = try TestSupport.temporaryDirectory()
+        // Tests run in parallel: each file gets its own folder, all under one
+        // folder per test process that is removed when the process exits.
+        let dir = directory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let url = dir.appendingPathComponent(name)
         try Data(bytes).write(to: url)
         return url
     }
+
+    /// This process's folder of test files.
+    static let directory: URL = {
+        let url = URL(fileURLWithPath: processDirectoryPath())
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: processDirectoryPath()) }
+        return url
+    }()
 
     /// Reads `text` as a file of the given name (the extension picks the format).
     static func read(_ name: String, _ text: String, _ options: ReadOptions = ReadOptions()) throws -> (Frame, ReadReport) {
@@ -60,4 +74,9 @@ extension IOTest {
         }
         return nil
     }
+}
+
+/// `lontar-io-tests-<pid>` in the temporary folder.
+private func processDirectoryPath() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("lontar-io-tests-\(getpid())").path
 }
