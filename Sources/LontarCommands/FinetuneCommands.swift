@@ -61,6 +61,9 @@ final class TunedObject: LontarObject, TokenizerProviding, @unchecked Sendable {
 
 /// `finetune`, `save … adapter`, `compare`: the paper's QLoRA step.
 enum FinetuneCommands {
+    /// Between prompt and response in plain (non-chat) training examples.
+    static let plainSeparator = "\n"
+
     static func register(in registry: CommandRegistry) {
         registry.register(CommandSpec(
             "finetune", summary: "QLoRA: train LoRA adapters on a frozen 4-bit model, from a frame of prompts and responses.",
@@ -148,14 +151,13 @@ enum FinetuneCommands {
             if try call.integer("max") == nil { options.maxNewTokens = 96 }
             var displays: [Display] = []
             for prompt in prompts {
-                var rows: [[String]] = []
+                displays.append(.text("**Prompt:** " + prompt.replacingOccurrences(of: "\n", with: " ")))
                 for m in [first, second] {
                     let ids = try m.promptIDs(prompt, chat: call.flag("chat"), at: call.location(of: "on"))
                     let reply = try ModelCommands.generate(m, ids, options, session: call.session, at: call.location)
-                    rows.append([m.label, reply.replacingOccurrences(of: "\n", with: " ")])
+                    displays.append(.text("*\(m.label):*"))
+                    displays.append(.preformatted(reply.isEmpty ? "(no reply: the model ended at once)" : reply))
                 }
-                displays.append(.text("**Prompt:** " + prompt.replacingOccurrences(of: "\n", with: " ")))
-                displays.append(.table(headers: ["model", "reply"], rows: rows, numeric: [false, false], totalRows: 2))
             }
             return .display(displays)
         })
@@ -233,7 +235,8 @@ enum FinetuneCommands {
             return (result, trainer)
         }
         let merged = try modelCall(call.location) { try base.model.merging(trainer.adapters) }
-        let tunedModel = ModelObject(model: merged, tokenizer: tokenizer, source: base.source, label: "\(base.label) + LoRA")
+        let tunedModel = ModelObject(model: merged, tokenizer: tokenizer, source: base.source, label: "\(base.label) + LoRA",
+                                     promptSuffix: call.flag("chat") ? "" : FinetuneCommands.plainSeparator)
         var summary = "QLoRA fine-tuning \(result.status == TrainingResult.Status.completed ? "finished" : "stopped") after \(result.steps) steps"
         if let loss = result.finalLoss { summary += "; final training loss \(String(format: "%.4f", loss))" }
         if let eval = result.evalLosses.last { summary += "; eval loss \(String(format: "%.4f", eval.loss)) at step \(eval.step)" }
@@ -259,7 +262,7 @@ enum FinetuneCommands {
             do {
                 promptIDs = chat
                     ? try tokenizer.encodeChat([ChatMessage(role: "user", content: prompt)])
-                    : tokenizer.encode(prompt + "\n", addSpecialTokens: true)
+                    : tokenizer.encode(prompt + plainSeparator, addSpecialTokens: true)
             } catch {
                 throw LontarError(String(describing: error), at: location)
             }

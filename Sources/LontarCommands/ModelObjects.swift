@@ -11,12 +11,16 @@ final class ModelObject: LontarObject, TokenizerProviding, @unchecked Sendable {
     let tokenizer: (any Tokenizer)?
     let source: String
     let label: String
+    /// Appended to plain (non-chat) prompts: a model fine-tuned on
+    /// "prompt\n" + response is asked the same way it was taught.
+    let promptSuffix: String
 
-    init(model: LlamaModel, tokenizer: (any Tokenizer)?, source: String, label: String) {
+    init(model: LlamaModel, tokenizer: (any Tokenizer)?, source: String, label: String, promptSuffix: String = "") {
         self.model = model
         self.tokenizer = tokenizer
         self.source = source
         self.label = label
+        self.promptSuffix = promptSuffix
     }
 
     var typeName: String { "model" }
@@ -52,7 +56,7 @@ final class ModelObject: LontarObject, TokenizerProviding, @unchecked Sendable {
             if chat {
                 return try tokenizer.encodeChat([ChatMessage(role: "user", content: text)]).map { Int32($0) }
             }
-            return tokenizer.encode(text, addSpecialTokens: true).map { Int32($0) }
+            return tokenizer.encode(text + promptSuffix, addSpecialTokens: true).map { Int32($0) }
         } catch {
             throw LontarError(String(describing: error), at: location)
         }
