@@ -9,6 +9,11 @@
 // regions, and a sleep/wake per region would cost more than the work), then
 // sleep on a condition variable, so an idle process uses no CPU.
 //
+// On an oversubscribed machine a worker can be descheduled while it holds a
+// chunk, and the caller then waits a whole scheduler time slice for it. When
+// such a stall happens, the next regions run on the caller alone for a while
+// (results do not depend on it), then parallelism is tried again.
+//
 // Posting a job follows a sequence lock: the generation is odd while the job
 // is being written, and the caller first waits until no worker is still
 // inside the previous job, so a late worker never reads a half-written one.
@@ -18,6 +23,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <time.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -35,6 +41,10 @@
 /// Chunks per thread: enough to balance uneven progress, few enough to keep
 /// each chunk's work contiguous.
 #define CHUNKS_PER_THREAD 4
+/// A wait for workers longer than this (nanoseconds) counts as a stall...
+#define STALL_NS 200000
+/// ...after which this many regions run on the caller alone.
+#define SERIAL_AFTER_STALL 512
 
 static struct {
     pthread_mutex_t region;        // held by the caller of a parallel region
@@ -54,6 +64,7 @@ static struct {
     atomic_int inside;             // workers currently looking at a job
     atomic_int sleepers;
     atomic_bool stop;
+    int serial_left;               // regions to run serially after a stall
 } pool = {
     .region = PTHREAD_MUTEX_INITIALIZER,
     .mu = PTHREAD_MUTEX_INITIALIZER,
@@ -150,6 +161,12 @@ void lt_parallel_for(size_t n, lt_task_fn fn, void *ctx) {
         run_serially(n, fn, ctx);
         return;
     }
+    if (pool.serial_left > 0) {
+        pool.serial_left--;
+        pthread_mutex_unlock(&pool.region);
+        run_serially(n, fn, ctx);
+        return;
+    }
     start_workers();
     if (pool.started == 0) {
         pthread_mutex_unlock(&pool.region);
@@ -177,9 +194,17 @@ void lt_parallel_for(size_t n, lt_task_fn fn, void *ctx) {
     run_chunks(0);
     in_region = false;
     int spins = 0;
+    struct timespec since = {0, 0};
     while (atomic_load(&pool.done) < pool.chunks) {
-        if (++spins < WAIT_SPINS) cpu_relax();
-        else sched_yield();
+        if (++spins < WAIT_SPINS) { cpu_relax(); continue; }
+        if (spins == WAIT_SPINS) clock_gettime(CLOCK_MONOTONIC, &since);
+        sched_yield();
+    }
+    if (spins >= WAIT_SPINS) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long long waited = (long long)(now.tv_sec - since.tv_sec) * 1000000000LL + (now.tv_nsec - since.tv_nsec);
+        if (waited > STALL_NS) pool.serial_left = SERIAL_AFTER_STALL;
     }
     pthread_mutex_unlock(&pool.region);
 }

@@ -194,3 +194,46 @@ import LontarKernels
         #expect(lseErr <= 2e-6, "seed \(seed): lse error \(lseErr)")
     }
 }
+
+/// Backward kernels against float64 derivatives of the forward formulas.
+@Suite struct BackwardOpsTests {
+    @Test(arguments: [(3, 67), (1, 576), (5, 130)])
+    func rmsnormBackwardMatchesFloat64(rows: Int, dim: Int) {
+        let seed = freshSeed()
+        var rng = SplitMix64(seed: seed)
+        let x = rng.uniforms(rows * dim, scale: 2), w = rng.uniforms(dim, scale: 1.5), dy = rng.uniforms(rows * dim)
+        let eps = 1e-5
+        var out = [Float](repeating: 0, count: rows * dim), inv = [Float](repeating: 0, count: rows)
+        lt_rmsnorm_f32(x, w, &out, &inv, rows, dim, Float(eps))
+        var dx = [Float](repeating: .nan, count: rows * dim), dw = [Float](repeating: 0.25, count: dim)
+        lt_rmsnorm_backward_f32(x, w, inv, dy, &dx, &dw, rows, dim)
+        var wantDw = [Double](repeating: 0.25, count: dim)
+        for r in 0..<rows {
+            let xs = (0..<dim).map { Double(x[r * dim + $0]) }, g = (0..<dim).map { Double(w[$0]) * Double(dy[r * dim + $0]) }
+            let ms = xs.map { $0 * $0 }.reduce(0, +) / Double(dim)
+            let s = 1 / (ms + eps).squareRoot()
+            let dot = zip(g, xs).map { $0 * $1 }.reduce(0, +)
+            for i in 0..<dim {
+                let want = s * g[i] - xs[i] * s * s * s * dot / Double(dim)
+                #expect(abs(Double(dx[r * dim + i]) - want) <= 1e-5 * max(1, abs(want)), "seed \(seed) row \(r) col \(i)")
+                wantDw[i] += Double(dy[r * dim + i]) * xs[i] * s
+            }
+        }
+        for i in 0..<dim { #expect(abs(Double(dw[i]) - wantDw[i]) <= 1e-5 * max(1, abs(wantDw[i])), "seed \(seed)") }
+    }
+
+    @Test func swigluBackwardMatchesFloat64() {
+        let seed = freshSeed()
+        var rng = SplitMix64(seed: seed)
+        let n = 5001
+        let g = rng.uniforms(n, scale: 8), u = rng.uniforms(n, scale: 2), d = rng.uniforms(n)
+        var dg = [Float](repeating: .nan, count: n), du = dg
+        lt_swiglu_backward_f32(g, u, d, &dg, &du, n)
+        for i in 0..<n {
+            let gi = Double(g[i]), s = 1 / (1 + exp(-gi))
+            let wantG = Double(d[i]) * Double(u[i]) * s * (1 + gi * (1 - s)), wantU = Double(d[i]) * gi * s
+            #expect(abs(Double(dg[i]) - wantG) <= 1e-5 * max(1, abs(wantG)), "seed \(seed)")
+            #expect(abs(Double(du[i]) - wantU) <= 1e-5 * max(1, abs(wantU)), "seed \(seed)")
+        }
+    }
+}

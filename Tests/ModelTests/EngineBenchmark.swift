@@ -14,7 +14,7 @@ struct EngineBenchmark {
     static var decodeSteps: Int { Int(ProcessInfo.processInfo.environment["LONTAR_BENCH_DECODE"] ?? "") ?? 128 }
     static var threads: Int32 { Int32(ProcessInfo.processInfo.environment["LONTAR_BENCH_THREADS"] ?? "") ?? 2 }
     static var gguf: URL {
-        ProcessInfo.processInfo.environment["LONTAR_BENCH_GGUF"].map { URL(fileURLWithPath: $0) } ?? SmolLM2.gguf
+        get throws { try ProcessInfo.processInfo.environment["LONTAR_BENCH_GGUF"].map { URL(fileURLWithPath: $0) } ?? SmolLM2.gguf }
     }
 
     /// The benchmark prompt: token ids 1000, 1001, … (the same ids are given to llama.cpp).
@@ -23,7 +23,7 @@ struct EngineBenchmark {
     func run(format: WeightFormat, head: WeightFormat? = nil) throws {
         lt_set_threads(Self.threads)
         let loadStart = Date()
-        let model = try LlamaModel.load(gguf: Self.gguf, as: format, outputFormat: head)
+        let model = try LlamaModel.load(gguf: try Self.gguf, as: format, outputFormat: head)
         let loadSeconds = Date().timeIntervalSince(loadStart)
         let prompt = Self.prompt(vocab: model.vocabSize)
         var prefill = Double.infinity, decode = Double.infinity

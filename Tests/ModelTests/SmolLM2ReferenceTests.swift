@@ -2,14 +2,20 @@ import Foundation
 import Testing
 import LontarKernels
 import LontarModel
+import LontarModelFiles
 import LontarTestSupport
 
 /// The SmolLM2-135M GGUF and transformers' float32 forward pass on it
-/// (shared/reference/smollm2). The model file is gitignored: the tests skip
-/// without it, and fail in CI (LONTAR_REQUIRE_PEERS=1) where it must exist.
+/// (shared/reference/smollm2). The model file is gitignored: the tests run
+/// when it is in models/, and always in CI (LONTAR_REQUIRE_PEERS=1), which
+/// fetches it through ModelStore on first use.
 enum SmolLM2 {
-    static let gguf = TestSupport.repoRoot.appendingPathComponent("models/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
-    static var available: Bool { FileManager.default.fileExists(atPath: gguf.path) || TestSupport.peersRequired }
+    static let store = ModelStore(root: TestSupport.repoRoot.appendingPathComponent("models"))
+    static var available: Bool { store.isFetched(.smollm2) || TestSupport.peersRequired }
+    private static let resolved = Result { try store.resolve("smollm2") }
+    static var gguf: URL {
+        get throws { try resolved.get() }
+    }
 
     struct Prompt {
         var name: String
@@ -37,8 +43,8 @@ enum SmolLM2 {
     }
 
     /// Models are loaded once per format and shared by the tests.
-    static let f32 = Result { try LlamaModel.load(gguf: gguf, as: .f32) }
-    static let nf4 = Result { try LlamaModel.load(gguf: gguf, as: .nf4) }
+    static let f32 = Result { try LlamaModel.load(gguf: try gguf, as: .f32) }
+    static let nf4 = Result { try LlamaModel.load(gguf: try gguf, as: .nf4) }
 }
 
 @Suite(.enabled(if: SmolLM2.available, "models/smollm2 GGUF not present"))

@@ -13,6 +13,12 @@
 void lt_rmsnorm_f32(const float *x, const float *weight, float *out, float *inv_rms,
                     size_t rows, size_t dim, float eps);
 
+/// Backward of lt_rmsnorm_f32 given dy = dL/dout: dx = dL/dx (rows x dim),
+/// and, when dweight is not NULL, dweight += dL/dweight (summed over rows in
+/// row order, each column by one thread: deterministic).
+void lt_rmsnorm_backward_f32(const float *x, const float *weight, const float *inv_rms, const float *dy,
+                             float *dx, float *dweight, size_t rows, size_t dim);
+
 /// Rotary position embedding tables: for each row r and pair i < half,
 /// angle = (float)positions[r] * inv_freq[i] (a float32 product, as
 /// transformers computes it), cos/sin rounded to float. cos and sin are [rows, half].
@@ -31,6 +37,10 @@ void lt_softmax_f32(float *x, size_t rows, size_t n);
 
 /// SwiGLU: out = silu(gate) * up, silu(g) = g / (1 + exp(-g)). out may alias gate or up.
 void lt_swiglu_f32(const float *gate, const float *up, float *out, size_t n);
+
+/// Backward of lt_swiglu_f32 given dout: dgate = dout * up * silu'(gate),
+/// dup = dout * silu(gate).
+void lt_swiglu_backward_f32(const float *gate, const float *up, const float *dout, float *dgate, float *dup, size_t n);
 
 /// y += x over n elements.
 void lt_add_f32(float *y, const float *x, size_t n);
