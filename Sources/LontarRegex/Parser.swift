@@ -33,6 +33,11 @@ struct PatternParser {
     private var flags = Flags()
     private var captureCount = 0
     private var groupNames: [String: Int] = [:]
+    /// Current nesting of groups and bracketed classes. Bounded so that a
+    /// pathological pattern gets an error instead of exhausting the stack
+    /// (of a worker thread, which may be small).
+    private var nesting = 0
+    static let maxNesting = 150
 
     private static let end: Unicode.Scalar = "\0"
 
@@ -341,6 +346,11 @@ struct PatternParser {
     /// such as `(?i)`, which changes flags for the rest of the enclosing group.
     private mutating func group() throws(RegexError) -> RegexNode? {
         let start = cursor
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > PatternParser.maxNesting {
+            throw fail("groups are nested more than \(PatternParser.maxNesting) deep", at: start)
+        }
         let savedFlags = flags
         var capture: Int? = nil
         var c = next()
@@ -450,6 +460,11 @@ struct PatternParser {
     /// (intersection) and a leading `^` (negation of the whole class).
     private mutating func characterClass(consume: Bool) throws(RegexError) -> CodePointSet {
         let open = cursor
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > PatternParser.maxNesting {
+            throw fail("character classes are nested more than \(PatternParser.maxNesting) deep", at: open)
+        }
         var prev: CodePointSet? = nil
         var curr: CodePointSet? = nil
         var bits = CodePointSet()  // Java's BitClass: members below U+0100

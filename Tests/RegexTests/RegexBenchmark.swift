@@ -104,3 +104,21 @@ struct RegexBenchmark {
         return out
     }
 }
+
+extension RegexBenchmark {
+    /// Compile time and first-use time (DFA and Unicode table set-up).
+    @Test func compileAndFirstUseCost() throws {
+        var lines: [String] = []
+        for source in ["@xcite", "xmath[0-9]+", "[^a-z0-9\\s]", "\\s+", "(?i)\\bthe\\b", "\\p{L}+", "\\p{IsAlphabetic}",
+                       "(\\w+) (of|in) (\\w+)", "[a-z]{2,30}@[a-z]{2,20}\\.(com|org|net)"] {
+            let t0 = RegexBenchmark.cpuSeconds()
+            let p = try RegexPattern(source)
+            let t1 = RegexBenchmark.cpuSeconds()
+            _ = p.contains("some text with the word @xcite and xmath12 in it")
+            let t2 = RegexBenchmark.cpuSeconds()
+            lines.append(source.padding(toLength: 40, withPad: " ", startingAt: 0)
+                         + String(format: "compile %7.3f ms   first use %7.3f ms", (t1 - t0) * 1e3, (t2 - t1) * 1e3))
+        }
+        print("Regex set-up cost:\n" + lines.joined(separator: "\n"))
+    }
+}
