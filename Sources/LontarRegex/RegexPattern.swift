@@ -69,6 +69,14 @@ public struct RegexPattern: Sendable, CustomStringConvertible {
         try engine.forEachMatch(text, from: from, body)
     }
 
+    /// Like `forEachMatch`, with each match's groups (for `regexp_extract_all`).
+    public func forEachMatchWithGroups(in text: UnsafeBufferPointer<UInt8>, from: Int = 0,
+                                       _ body: (RegexMatch) throws -> Bool) rethrows {
+        let engine = compiled.takeEngine()
+        defer { compiled.giveBack(engine) }
+        try engine.forEachMatchWithGroups(text, from: from, body)
+    }
+
     /// Java's `replaceAll` (Spark's `regexp_replace`): appends `text` with
     /// every match replaced to `output`.
     public func replaceAll(in text: UnsafeBufferPointer<UInt8>, with replacement: RegexReplacement,
@@ -137,11 +145,13 @@ public struct RegexMatch: Sendable, Equatable {
     /// The number of capturing groups of the pattern.
     public var captureCount: Int { slots.count / 2 - 1 }
 
-    /// The range of group `i` (0 = whole match), nil if it did not take part.
+    /// The range of group `i` (0 = whole match), nil if it did not take part
+    /// — or if the pattern has no group `i`: callers taking the index from
+    /// users should check it against `captureCount` first, as Spark does.
     /// (For the pattern's `historyDependentGroups`, Java may report another
     /// value; see there.)
     public func range(ofGroup i: Int) -> Range<Int>? {
-        precondition(i >= 0 && i <= captureCount, "no group \(i)")
+        guard i >= 0 && i <= captureCount else { return nil }
         let s = slots[2 * i], e = slots[2 * i + 1]
         return s >= 0 && e >= 0 ? s..<e : nil
     }
@@ -171,6 +181,11 @@ public final class RegexMatcher {
         try engine.forEachMatch(text, from: from, body)
     }
 
+    public func forEachMatchWithGroups(in text: UnsafeBufferPointer<UInt8>, from: Int = 0,
+                                       _ body: (RegexMatch) throws -> Bool) rethrows {
+        try engine.forEachMatchWithGroups(text, from: from, body)
+    }
+
     public func replaceAll(in text: UnsafeBufferPointer<UInt8>, with replacement: RegexReplacement,
                            into output: inout [UInt8]) throws(RegexError) {
         try engine.replaceAll(text, with: replacement, into: &output)
@@ -186,6 +201,15 @@ extension MatchEngine {
         var out = [Int](repeating: -1, count: program.slotCount)
         guard findWithGroups(text, from: from, slots: &out) else { return nil }
         return RegexMatch(slots: out)
+    }
+
+    func forEachMatchWithGroups(_ text: UnsafeBufferPointer<UInt8>, from: Int,
+                                _ body: (RegexMatch) throws -> Bool) rethrows {
+        var out = [Int](repeating: -1, count: program.slotCount)
+        try forEachMatch(text, from: from) { m in
+            groups(of: m, in: text, into: &out)
+            return try body(RegexMatch(slots: out))
+        }
     }
 }
 

@@ -27,6 +27,19 @@ struct MatchingTests {
         #expect(p.groupNames == ["tail": 3])
     }
 
+    @Test func allMatchesWithGroups() throws {
+        let p = try RegexPattern("(\\w)(\\d)?")
+        var bytes = Array("a1 b c2".utf8)
+        var seen: [[Range<Int>?]] = []
+        bytes.withUnsafeMutableBufferPointer { buf in
+            p.forEachMatchWithGroups(in: UnsafeBufferPointer(buf)) { m in
+                seen.append([m.range(ofGroup: 0), m.range(ofGroup: 1), m.range(ofGroup: 2), m.range(ofGroup: 3)])
+                return true
+            }
+        }
+        #expect(seen == [[0..<2, 0..<1, 1..<2, nil], [3..<4, 3..<4, nil, nil], [5..<7, 5..<6, 6..<7, nil]])
+    }
+
     @Test func findFromUsesRealLookbehind() throws {
         let p = try RegexPattern("\\bb")
         var bytes = Array("ab b".utf8)
