@@ -185,7 +185,8 @@ final class Shortcut: @unchecked Sendable {
     /// `sink`.
     func replaceAll(_ text: UnsafePointer<UInt8>, count end: Int, with replacement: [UInt8],
                     sink: inout ByteSink, into output: inout [UInt8]) {
-        if kind == .characterClass || kind == .characterRun {
+        // (The filter loop needs room for 64 replacements per block.)
+        if (kind == .characterClass || kind == .characterRun) && replacement.count * 64 + 64 <= sink.capacity {
             replacement.withUnsafeBufferPointer { r in
                 filter(text, count: end, replacement: r, sink: &sink, into: &output)
             }

@@ -148,6 +148,36 @@ struct JavaDifferentialTests {
         }
     }
 
+    /// Patterns people write to clean text, on a few kilobytes of
+    /// paper-like text with markup, Unicode and line breaks (long inputs
+    /// exercise the DFA caches and prefilters).
+    @Test func realisticCleaningPatternsMatchJava() throws {
+        try #require(JavaOracle.available, "java/javac missing")
+        let patterns = [
+            "\\s+", "[^a-zA-Z0-9 ]", "[^\\w\\s]", "\\d+", "https?://\\S+", "<[^>]+>", "\\[[0-9]+\\]",
+            "\\(.*?\\)", "\\p{Punct}", "\\p{P}+", "^\\s+|\\s+$", "(?i)abstract", "\\$[^$]*\\$",
+            "\\b[a-z]{1,2}\\b", "[.!?]\\s+", "-{2,}", "\\.{3}", "['\"]", "@xcite|xmath\\d+", "\\b(the|a|an)\\b",
+            "[\\u0080-\\uFFFF]", "[^\\x00-\\x7F]+", "\\s*,\\s*", "(?m)^\\s*$", "\\r?\\n", "\\t", "[ ]{2,}",
+            "(?i)\\b(fig|eq|ref)\\.\\s*\\d+", "([a-z]+)-\\s*\\n\\s*([a-z]+)", "(?s)\\\\begin\\{(\\w+)\\}.*?\\\\end\\{\\w*\\}",
+            "\\b\\w+(?:'\\w+)?\\b", "[\\p{L}&&[^a-z]]+", "\\p{Lu}\\p{Ll}+", "\\W+", "(\\d+)\\s*%", "\\b\\d{4}\\b",
+            "e\\.g\\.|i\\.e\\.", "(?m)^#+\\s*(.*)$", "\\s+([.,;:])", "[“”„]|[‘’]", "\\bxmath\\d*\\b",
+        ]
+        let words = ["the", "of", "We", "study", "a", "model", "(see", "ref.", "[12]", "fig. 3", "e.g.", "xmath12", "@xcite",
+                     "https://arxiv.org/abs/1234.5678", "<b>bold</b>", "$x^2$", "50 %", "naïve", "Schrödinger", "Über",
+                     "“quoted”", "don't", "co-\noperate", "...", "--", "\t", "  ", "\r\n", "\n", "# Title", "2019", "π", "😀"]
+        var random = RandomPatterns(seed: 3)
+        var text = ""
+        while text.utf8.count < 4000 { text += random.pick(words) + random.pick([" ", " ", ", ", ". ", "\n", ""]) }
+        let cases = patterns.flatMap { p in
+            [Case(pattern: p, input: text, replacement: " ", limit: 0), Case(pattern: p, input: text, replacement: "<$0>", limit: -1)]
+        }
+        let java = try JavaOracle.run(cases)
+        for (c, j) in zip(cases, java) {
+            let diff = JavaOracle.difference(java: j, lontar: JavaOracle.lontar(c))
+            #expect(diff == nil, "pattern \(c.pattern.debugDescription): \(diff ?? "")")
+        }
+    }
+
     @Test(arguments: [false, true])
     func randomPatternsMatchJava(nested: Bool) throws {
         try #require(JavaOracle.available, "java/javac missing")

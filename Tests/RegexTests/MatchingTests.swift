@@ -174,6 +174,25 @@ struct MatchingTests {
         #expect(try RegexPattern("(?:(\\w)-)?").historyDependentGroups.isEmpty)    // ? is a branch in Java
     }
 
+    @Test func longReplacementsAndLongTexts() throws {
+        let long = String(repeating: "x", count: 5000)
+        let text = String(repeating: "a,b ", count: 20000)
+        for source in ["[,\\s]", "\\s+", ",", "(,)", "b\\s*"] {
+            let p = try RegexPattern(source)
+            let fast = try p.replaceAll(in: text, with: long)
+            // The same through the Pike VM only.
+            let engine = MatchEngine(p.compiled)
+            engine.pikeOnly = true
+            var out: [UInt8] = []
+            var bytes = Array(text.utf8)
+            try bytes.withUnsafeMutableBufferPointer { (buf) throws(RegexError) in
+                try engine.replaceAll(UnsafeBufferPointer(buf), with: RegexReplacement(long, for: p), into: &out)
+            }
+            #expect(fast == String(decoding: out, as: UTF8.self), "\(source)")
+        }
+        #expect(try RegexPattern(",").replaceAll(in: text, with: long).utf8.count == 20000 * (3 + 5000))
+    }
+
     @Test func stringConveniencesRoundTrip() throws {
         let p = try RegexPattern("[^a-z0-9\\s]")
         #expect(try p.replaceAll(in: "hello, wörld! (x=1)", with: "") == "hello wrld x1")
