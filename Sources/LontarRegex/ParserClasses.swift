@@ -51,7 +51,13 @@ extension PatternParser {
                     }
                     if let right { curr = right }
                     if let p = prev {
-                        prev = p.intersection(curr ?? p)
+                        guard let curr else {
+                            // Java 17 builds `prev.and(null)` here and throws a
+                            // NullPointerException on the first character tested.
+                            throw fail("'&&' with nothing to intersect is not supported (Java accepts it but "
+                                       + "may fail with a NullPointerException while matching)", at: cursor)
+                        }
+                        prev = p.intersection(curr)
                     } else if let right {
                         prev = right
                     } else {
@@ -74,6 +80,7 @@ extension PatternParser {
                 curr = r
                 prev = prev.map { $0.union(r) } ?? r
             } else {
+                curr = nil  // as in Java, where `curr = range(bits)` is null here
                 hasBits = true
             }
             c = peek()

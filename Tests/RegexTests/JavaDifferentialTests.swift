@@ -178,6 +178,27 @@ struct JavaDifferentialTests {
         }
     }
 
+    /// Random bracket expressions: Java must accept and reject the same
+    /// ones, and accepted ones must contain the same characters.
+    @Test func randomCharacterClassesMatchJava() throws {
+        try #require(JavaOracle.available, "java/javac missing")
+        var random = RandomPatterns(seed: 77)
+        var cases: [Case] = []
+        for _ in 0..<500 {
+            let ci = random.chance(20) ? "(?i)" : ""
+            cases.append(Case(pattern: ci + random.characterClass(), input: RandomPatterns.classProbe, replacement: "_"))
+        }
+        let java = try JavaOracle.run(cases)
+        var accepted = 0
+        for (c, j) in zip(cases, java) {
+            if j.hasPrefix("OK") { accepted += 1 }
+            let diff = JavaOracle.difference(java: j, lontar: JavaOracle.lontar(c))
+            #expect(diff == nil, "class \(c.pattern.debugDescription): \(diff ?? "")")
+        }
+        // Both well-formed and malformed classes must be exercised.
+        #expect(accepted > cases.count / 4 && accepted < cases.count * 19 / 20, "\(accepted) accepted")
+    }
+
     @Test(arguments: [false, true])
     func randomPatternsMatchJava(nested: Bool) throws {
         try #require(JavaOracle.available, "java/javac missing")

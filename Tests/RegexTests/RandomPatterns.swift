@@ -131,6 +131,24 @@ struct RandomPatterns {
         return q
     }
 
+    /// A random bracket expression, often malformed: Java's class syntax
+    /// has many corner cases (`]` first, `-` at either end, `&&`, nesting).
+    mutating func characterClass(depth: Int = 2) -> String {
+        var s = chance(30) ? "[^" : "["
+        let pieces = ["a", "b", "z", "-", "^", "&", "&&", "]", "a-c", "b-z", "\\d", "\\w", "\\s", "\\p{L}",
+                      "\\P{Lu}", "é", "€", "\\-", "\\]", "\\[", "A-Z", "0-9", ".", "|", "\\x41", "\\u00e9"]
+        for _ in 0..<(1 + below(4)) {
+            if depth > 0 && chance(20) {
+                s += characterClass(depth: depth - 1)
+            } else {
+                s += pick(pieces)
+            }
+        }
+        return s + (chance(92) ? "]" : "")
+    }
+
+    static let classProbe = "abczABZ019-^&[]é€É .|\u{301}_\\"
+
     mutating func replacement() -> String {
         pick(["", "-", "<$0>", "[$1]", "\\$", "${g}", "$0$0", "\\\\", "é"])
     }
