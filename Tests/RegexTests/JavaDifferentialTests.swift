@@ -178,6 +178,68 @@ struct JavaDifferentialTests {
         }
     }
 
+    /// Every `\p{…}` name Java knows (and some it does not), with and
+    /// without `(?i)`, on characters from every general category.
+    @Test func propertyNamesMatchJava() throws {
+        try #require(JavaOracle.available, "java/javac missing")
+        let categories = ["Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No", "Pc", "Pd", "Ps", "Pe", "Pi",
+                          "Pf", "Po", "Sm", "Sc", "Sk", "So", "Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co", "Cn",
+                          "L", "M", "N", "P", "S", "Z", "C", "LC", "LD", "L1", "all"]
+        let posix = ["ASCII", "Alnum", "Alpha", "Blank", "Cntrl", "Digit", "Graph", "Lower", "Print", "Punct", "Space",
+                     "Upper", "XDigit"]
+        let java = ["javaLowerCase", "javaUpperCase", "javaTitleCase", "javaAlphabetic", "javaIdeographic", "javaDigit",
+                    "javaDefined", "javaLetter", "javaLetterOrDigit", "javaSpaceChar", "javaWhitespace",
+                    "javaISOControl", "javaMirrored"]
+        let binary = ["IsAlphabetic", "IsLetter", "IsIdeographic", "IsLowercase", "IsUppercase", "IsTitlecase",
+                      "IsWhite_Space", "IsWhiteSpace", "IsControl", "IsPunctuation", "IsHex_Digit", "IsAssigned",
+                      "IsNoncharacter_Code_Point", "IsDigit", "IsAlnum", "IsBlank", "IsGraph", "IsPrint", "IsWord",
+                      "IsJoin_Control", "Isalphabetic", "IsL", "IsLu", "IsAlpha", "IsPunct", "IsSpace", "IsLower"]
+        let other = ["gc=Lu", "general_category=Nd", "GC=Ll", "Foo", "isL", "Lx", "L&", "gc=Foo", "sc=Foo"]
+        let names = categories + posix + java + binary + other
+        let probe = "aZǅʰ中\u{301}\u{903}\u{20DD}5٣Ⅻ½_-([«»!+€^© \u{2028}\u{2029}\n\u{200B}\u{E000}\u{378}" +
+            "ÀßÞÿ\t\u{0B}\u{1F}\u{7F}\u{85}\u{A0}\u{2007}\u{3000}Ⅰⅰ\u{2160}\u{24B6}\u{FFFE}\u{200C}ª"
+        var cases: [Case] = []
+        for name in names {
+            for flags in ["", "(?i)"] {
+                cases.append(Case(pattern: flags + "\\p{\(name)}", input: probe, replacement: "_"))
+                cases.append(Case(pattern: flags + "[^\\P{\(name)}x]", input: probe, replacement: "_"))
+            }
+        }
+        let answers = try JavaOracle.run(cases)
+        for (c, j) in zip(cases, answers) {
+            var diff = JavaOracle.difference(java: j, lontar: JavaOracle.lontar(c))
+            // Scripts and blocks are refused here; Java knows them.
+            if let d = diff, d.contains("scripts") || d.contains("blocks") { diff = nil }
+            #expect(diff == nil, "\(c.pattern): \(diff ?? "")")
+        }
+    }
+
+    /// Every backslash escape of a printable ASCII character, in and out of
+    /// classes and ranges, plus malformed numeric escapes.
+    @Test func escapesMatchJava() throws {
+        try #require(JavaOracle.available, "java/javac missing")
+        var patterns: [String] = []
+        for v in UInt32(0x21)...0x7E {
+            let c = String(Character(Unicode.Scalar(v)!))
+            patterns += ["\\" + c, "[\\" + c + "]", "[a\\" + c + "-z]", "x\\" + c + "+", "[^\\" + c + "]"]
+        }
+        patterns += ["\\x4", "\\x{}", "\\x{41", "\\x{0041}", "\\u00", "\\u0041\\u0042", "\\uD83D\\uDE00",
+                     "\\uD83D", "\\0", "\\08", "\\0777", "\\0377", "\\c@", "\\cz", "\\c?", "\\b{g}", "\\b{x}",
+                     "\\b{", "\\p", "\\pL", "\\p{L", "\\P", "\\Q\\E", "\\Qab\\", "[\\Q-\\E]", "a\\E",
+                     "[\\v-\\x0D]", "[\\x0A-\\v]", "[\\d-\\w]", "[a-\\x{FF}]", "\\p{L}-\\d", "[\\s-]"]
+        let probe = "aAbBzZ09 \t\n\r\u{0B}\u{0C}\u{1B}\u{07}\u{0}-[]\\^$.|?*+(){}é€😀\u{85}\u{2028}_@#"
+        let cases = patterns.map { Case(pattern: $0, input: probe, replacement: "_") }
+        let answers = try JavaOracle.run(cases)
+        for (c, j) in zip(cases, answers) {
+            let diff = JavaOracle.difference(java: j, lontar: JavaOracle.lontar(c))
+            // Refusals of constructs Java has but Lontar does not implement.
+            let refused = diff.map { d in
+                ["not supported", "backslash"].contains { d.contains($0) } && d.hasPrefix("Lontar rejects")
+            } ?? false
+            #expect(diff == nil || refused, "\(c.pattern.debugDescription): \(diff ?? "")")
+        }
+    }
+
     /// Random bracket expressions: Java must accept and reject the same
     /// ones, and accepted ones must contain the same characters.
     @Test func randomCharacterClassesMatchJava() throws {
