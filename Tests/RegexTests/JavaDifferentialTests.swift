@@ -44,6 +44,8 @@ struct JavaDifferentialTests {
         Case(pattern: "(?:(\\w))+\\w", input: "ab", replacement: "[$1]"),
         Case(pattern: "((\\w))+\\w", input: "abc", replacement: "[$1]"),
         Case(pattern: "(?:(\\d)-)+x|\\d", input: "1-2-y3", replacement: "<$0>"),
+        Case(pattern: "(?:([^a]{2}){0,2}c)+", input: "xxcyyzzc", replacement: "[$1]"),
+        Case(pattern: "(?:(ab)+c)+", input: "abcababc", replacement: "[$1]"),
         // Leftmost-first, not leftmost-longest.
         Case(pattern: "a|ab", input: "abab"),
         Case(pattern: "(a|ab)(c|bcd)(d*)", input: "abcd", replacement: "$1,$2,$3"),

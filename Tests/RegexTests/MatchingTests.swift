@@ -172,6 +172,10 @@ struct MatchingTests {
         #expect(try p.replaceAll(in: "none", with: "$2") == "none")
         #expect(try RegexPattern("(?:(\\w+)-)+").historyDependentGroups.isEmpty)   // variable length: exact
         #expect(try RegexPattern("(?:(\\w)-)?").historyDependentGroups.isEmpty)    // ? is a branch in Java
+        // A greedily repeated group inside another loop: Java writes it back
+        // from an earlier round.
+        #expect(try RegexPattern("(?:(ab)+c)+").historyDependentGroups == [1])
+        #expect(try RegexPattern("(?:(ab)+?c)+").historyDependentGroups.isEmpty)
     }
 
     @Test func longReplacementsAndLongTexts() throws {
