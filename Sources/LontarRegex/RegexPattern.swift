@@ -30,10 +30,12 @@ public struct RegexPattern: Sendable, CustomStringConvertible {
     /// Groups for which Java reports a value left over from backtracking
     /// rather than the part of the match the group took: capturing groups
     /// inside a repeated group whose body has a fixed length, such as group 1
-    /// of `(?:(\w)-)+` (Java's `GroupCurly` never resets them). Lontar
-    /// reports the value of the match itself for these, which can differ
-    /// from Java's; replacements that use them are refused, and callers that
-    /// extract such a group should refuse it too.
+    /// of `(?:(\w)-)+`, and such a repeated group itself when it sits inside
+    /// another loop, such as group 1 of `(?:(ab)+c)+` (Java's `GroupCurly`).
+    /// Lontar reports the value of the match itself for these, which can
+    /// differ from Java's; replacements that use them are refused, and
+    /// callers that extract such a group should refuse it too. Match
+    /// boundaries and all other groups are exact.
     public var historyDependentGroups: Set<Int> { compiled.historyDependentGroups }
 
     /// A matcher with its own state, for use by one thread at a time.
