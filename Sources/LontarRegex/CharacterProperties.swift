@@ -102,7 +102,7 @@ enum CharacterProperties {
         case "M": return UnicodeCategory.set(forMask: UnicodeCategory.markMask)
         case "N": return UnicodeCategory.set(forMask: UnicodeCategory.numberMask)
         case "Z": return UnicodeCategory.set(forMask: UnicodeCategory.separatorMask)
-        case "C": return categories(.Cc, .Cf, .Co, .Cs)
+        case "C": return categories(.Cc, .Cf, .Co, .Cs, .Cn)
         case "P": return UnicodeCategory.set(forMask: UnicodeCategory.punctuationMask)
         case "S": return UnicodeCategory.set(forMask: UnicodeCategory.symbolMask)
         case "LC": return anyCase

@@ -68,6 +68,6 @@ final class EnginePool: @unchecked Sendable {
     func give(_ engine: MatchEngine) {
         lock.lock()
         defer { lock.unlock() }
-        if free.count < 8 { free.append(engine) }
+        if free.count < 4 { free.append(engine) }
     }
 }

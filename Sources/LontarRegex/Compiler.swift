@@ -140,6 +140,7 @@ struct ProgramCompiler {
             return c.emit(Inst(.roundStart, arg: UInt32(depth), next: entry))
         }
         var tail: Int32
+        var mandatory = min
         if let max {
             tail = next
             if max > min {
@@ -150,13 +151,21 @@ struct ProgramCompiler {
                 }
             }
         } else {
+            // One copy of the body: `body; split(body, exit)` for `+`, and
+            // `split(body, exit)` in front of it for `*` — so nested `+`
+            // loops stay linear in size.
             let loop = emit(Inst(.split))
             let r = try round(&self, then: loop)
             insts[Int(loop)].next = greedy ? r : next
             insts[Int(loop)].alt = greedy ? next : r
-            tail = loop
+            if min >= 1 {
+                tail = r
+                mandatory = min - 1
+            } else {
+                tail = loop
+            }
         }
-        for _ in 0..<min {
+        for _ in 0..<mandatory {
             tail = try round(&self, then: tail)
             try checkSize()
         }

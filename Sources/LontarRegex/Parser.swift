@@ -22,19 +22,24 @@ struct PatternParser {
         var groupNames: [String: Int]
     }
 
-    private let source: String
+    let source: String
     /// The pattern's code points after `\Q…\E` quoting has been rewritten
     /// into escapes (as Java does before parsing).
-    private var pattern: [Unicode.Scalar]
+    var pattern: [Unicode.Scalar]
     /// 1-based column in `source` of each element of `pattern` (one extra
     /// entry for "end of pattern").
-    private var columns: [Int]
-    private var cursor = 0
-    private var flags = Flags()
+    var columns: [Int]
+    var cursor = 0
+    var flags = Flags()
     private var captureCount = 0
     private var groupNames: [String: Int] = [:]
+    /// Current nesting of groups and bracketed classes. Bounded so that a
+    /// pathological pattern gets an error instead of exhausting the stack
+    /// (of a worker thread, which may be small).
+    var nesting = 0
+    static let maxNesting = 150
 
-    private static let end: Unicode.Scalar = "\0"
+    static let end: Unicode.Scalar = "\0"
 
     static func parse(_ source: String) throws(RegexError) -> Result {
         var parser = PatternParser(source: source)
@@ -57,38 +62,38 @@ struct PatternParser {
 
     // MARK: Cursor primitives (Java's peek/read/next/skip/unread)
 
-    private var atEnd: Bool { cursor >= pattern.count }
+    var atEnd: Bool { cursor >= pattern.count }
 
-    private func at(_ k: Int) -> Unicode.Scalar { k >= 0 && k < pattern.count ? pattern[k] : PatternParser.end }
+    func at(_ k: Int) -> Unicode.Scalar { k >= 0 && k < pattern.count ? pattern[k] : PatternParser.end }
 
     /// The current character.
-    private func peek() -> Unicode.Scalar { at(cursor) }
+    func peek() -> Unicode.Scalar { at(cursor) }
 
     /// Returns the current character and moves past it.
-    private mutating func read() -> Unicode.Scalar {
+    mutating func read() -> Unicode.Scalar {
         let c = peek()
         cursor += 1
         return c
     }
 
     /// Moves to the next character and returns it.
-    private mutating func next() -> Unicode.Scalar {
+    mutating func next() -> Unicode.Scalar {
         cursor += 1
         return peek()
     }
 
     /// Returns the character after the current one and moves past both.
-    private mutating func skip() -> Unicode.Scalar {
+    mutating func skip() -> Unicode.Scalar {
         let c = at(cursor + 1)
         cursor += 2
         return c
     }
 
-    private mutating func unread() { cursor -= 1 }
+    mutating func unread() { cursor -= 1 }
 
-    private func isEnd(_ c: Unicode.Scalar) -> Bool { c == PatternParser.end && atEnd }
+    func isEnd(_ c: Unicode.Scalar) -> Bool { c == PatternParser.end && atEnd }
 
-    private func fail(_ message: String, at index: Int) -> RegexError {
+    func fail(_ message: String, at index: Int) -> RegexError {
         let column = columns[min(max(index, 0), columns.count - 1)]
         return RegexError(message, column: column, in: source)
     }
@@ -154,14 +159,14 @@ struct PatternParser {
     }
 
     /// Java's `nextEscaped`: moves onto the character after a backslash.
-    private mutating func nextEscaped() -> Unicode.Scalar {
+    mutating func nextEscaped() -> Unicode.Scalar {
         cursor += 1
         return peek()
     }
 
     // MARK: Literal runs
 
-    private enum Escape {
+    enum Escape {
         case scalar(UInt32)
         case set(CodePointSet)
         case node(RegexNode)
@@ -170,7 +175,7 @@ struct PatternParser {
     /// A run of literal characters, or one escape that is not a literal.
     /// When a quantifier follows a run of several characters, the last one
     /// is left for the next atom so the quantifier applies to it alone.
-    private mutating func atom() throws(RegexError) -> RegexNode {
+    mutating func atom() throws(RegexError) -> RegexNode {
         var literals: [UInt32] = []
         var previous = -1
         var c = peek()
@@ -222,12 +227,12 @@ struct PatternParser {
     }
 
     /// One literal code point, folded for ASCII letters under `(?i)`.
-    private func single(_ c: UInt32) -> RegexNode {
+    func single(_ c: UInt32) -> RegexNode {
         if flags.caseInsensitive, let folded = asciiCaseSet(c) { return .set(folded) }
         return .literal(c)
     }
 
-    private func asciiCaseSet(_ c: UInt32) -> CodePointSet? {
+    func asciiCaseSet(_ c: UInt32) -> CodePointSet? {
         switch c {
         case 0x41...0x5A: return CodePointSet(ranges: [c...c, (c + 0x20)...(c + 0x20)])
         case 0x61...0x7A: return CodePointSet(ranges: [(c - 0x20)...(c - 0x20), c...c])
@@ -321,19 +326,18 @@ struct PatternParser {
             // Java's GroupCurly never backtracks into a round either.
             node = .group(body.atomizingLineBreaks, capture: capture)
         }
-        if !isOptional, case .group(let body, let capture?) = node, body.isDeterministic, body.isZeroWidth,
+        if !isOptional, case .group(let body, .some) = node, body.isDeterministic, body.isZeroWidth,
            max.map({ $0 > min }) ?? true {
             let mandatory = RegexNode.repetition(node, min: min, max: min, greedy: true)
             guard greedy else { return mandatory }
             let optional = RegexNode.repetition(.group(body, capture: nil), min: 0, max: 1, greedy: true)
-            _ = capture
             return .concat([mandatory, optional])
         }
         return .repetition(node, min: min, max: max, greedy: greedy)
     }
 
-    private func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
-    private func digit(_ c: Unicode.Scalar) -> Int { Int(c.value) - 0x30 }
+    func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
+    func digit(_ c: Unicode.Scalar) -> Int { Int(c.value) - 0x30 }
 
     // MARK: Groups
 
@@ -341,6 +345,11 @@ struct PatternParser {
     /// such as `(?i)`, which changes flags for the rest of the enclosing group.
     private mutating func group() throws(RegexError) -> RegexNode? {
         let start = cursor
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > PatternParser.maxNesting {
+            throw fail("groups are nested more than \(PatternParser.maxNesting) deep", at: start)
+        }
         let savedFlags = flags
         var capture: Int? = nil
         var c = next()
@@ -442,371 +451,5 @@ struct PatternParser {
             }
             c = next()
         }
-    }
-
-    // MARK: Character classes
-
-    /// Java's `clazz`: a bracketed class, with nested classes (union), `&&`
-    /// (intersection) and a leading `^` (negation of the whole class).
-    private mutating func characterClass(consume: Bool) throws(RegexError) -> CodePointSet {
-        let open = cursor
-        var prev: CodePointSet? = nil
-        var curr: CodePointSet? = nil
-        var bits = CodePointSet()  // Java's BitClass: members below U+0100
-        var hasBits = false
-        var negated = false
-        var c = next()
-        if c == "^" && at(cursor - 1) == "[" {
-            c = next()
-            negated = true
-        }
-        while true {
-            switch c {
-            case "[":
-                let nested = try characterClass(consume: true)
-                curr = nested
-                prev = prev.map { $0.union(nested) } ?? nested
-                c = peek()
-                continue
-            case "&":
-                c = next()
-                if c == "&" {
-                    c = next()
-                    var right: CodePointSet? = nil
-                    while c != "]" && c != "&" {
-                        if isEnd(c) { throw fail("Unclosed character class", at: open) }
-                        if c == "[" {
-                            let nested = try characterClass(consume: true)
-                            right = right.map { $0.union(nested) } ?? nested
-                        } else {
-                            unread()
-                            let nested = try characterClass(consume: false)
-                            right = right.map { $0.union(nested) } ?? nested
-                        }
-                        c = peek()
-                    }
-                    if hasBits {
-                        if let p = prev { prev = p.union(bits) } else { prev = bits; curr = bits }
-                        hasBits = false
-                    }
-                    if let right { curr = right }
-                    if let p = prev {
-                        prev = p.intersection(curr ?? p)
-                    } else if let right {
-                        prev = right
-                    } else {
-                        throw fail("Bad class syntax", at: cursor)
-                    }
-                    continue
-                }
-                unread()  // a literal '&'
-            case "]":
-                if prev != nil || hasBits {
-                    if consume { cursor += 1 }
-                    var result = prev ?? bits
-                    if prev != nil && hasBits { result = result.union(bits) }
-                    return negated ? result.inverted : result
-                }
-            default:
-                if isEnd(c) { throw fail("Unclosed character class", at: open) }
-            }
-            if let r = try classRange(&bits) {
-                curr = r
-                prev = prev.map { $0.union(r) } ?? r
-            } else {
-                hasBits = true
-            }
-            c = peek()
-        }
-    }
-
-    /// Java's `range`: one class member — a character, a range `a-z`, an
-    /// escape or a property. Returns nil when the member went into `bits`.
-    private mutating func classRange(_ bits: inout CodePointSet) throws(RegexError) -> CodePointSet? {
-        let start = cursor
-        var c = peek()
-        let low: UInt32
-        if c == "\\" {
-            c = nextEscaped()
-            if c == "p" || c == "P" {
-                var oneLetter = true
-                if next() != "{" { unread() } else { oneLetter = false }
-                return try family(oneLetter: oneLetter, complement: c == "P", start: start)
-            }
-            let isRange = at(cursor + 1) == "-"
-            unread()
-            switch try escape(inClass: true, isRange: isRange) {
-            case .scalar(let s): low = s
-            case .set(let s): return s
-            case .node: throw fail("Illegal/unsupported escape sequence", at: start)
-            }
-        } else {
-            cursor += 1
-            low = c.value
-        }
-        if peek() == "-" {
-            let endRange = at(cursor + 1)
-            if endRange == "[" { return bitsOrSingle(&bits, low) }
-            if endRange != "]" {
-                cursor += 1
-                var high: UInt32? = nil
-                if peek() == "\\" {
-                    if case .scalar(let s) = try escape(inClass: true, isRange: true) { high = s }
-                } else {
-                    high = peek().value
-                    cursor += 1
-                }
-                guard let high, high >= low else { throw fail("Illegal character range", at: start) }
-                let range = CodePointSet(low, high)
-                return flags.caseInsensitive ? range.addingASCIICaseVariants : range
-            }
-        }
-        return bitsOrSingle(&bits, low)
-    }
-
-    private func bitsOrSingle(_ bits: inout CodePointSet, _ c: UInt32) -> CodePointSet? {
-        if c < 0x100 {
-            bits.insert(c)
-            if flags.caseInsensitive, let both = asciiCaseSet(c) { bits = bits.union(both) }
-            return nil
-        }
-        return CodePointSet(c)
-    }
-
-    /// `\p{name}`, `\pL`, `\P{…}`: the cursor is on `{` or before the letter.
-    private mutating func family(oneLetter: Bool, complement: Bool, start: Int) throws(RegexError) -> CodePointSet {
-        cursor += 1
-        let name: String
-        if oneLetter {
-            name = atEnd ? "" : String(peek())
-            cursor += 1
-        } else {
-            let nameStart = cursor
-            while !atEnd && peek() != "}" { cursor += 1 }
-            if atEnd { throw fail("Unclosed character family", at: start) }
-            var s = ""
-            s.unicodeScalars.append(contentsOf: pattern[nameStart..<cursor])
-            name = s
-            cursor += 1
-            if name.isEmpty { throw fail("Empty character family", at: start) }
-        }
-        switch CharacterProperties.set(forPropertyName: name, caseInsensitive: flags.caseInsensitive) {
-        case .success(let set): return complement ? set.inverted : set
-        case .failure(let error): throw fail(error.message, at: start)
-        }
-    }
-
-    // MARK: Escapes
-
-    /// Java's `escape`: the cursor is on the backslash.
-    private mutating func escape(inClass: Bool, isRange: Bool) throws(RegexError) -> Escape {
-        let start = cursor
-        let c = skip()
-        switch c {
-        case "0":
-            return .scalar(try octal(start))
-        case "1"..."9":
-            if inClass { break }
-            throw fail("backreferences (\\\(c)) are not supported", at: start)
-        case "A":
-            if inClass { break }
-            return .node(.assertion(.startOfText))
-        case "B":
-            if inClass { break }
-            return .node(.assertion(.notWordBoundary))
-        case "D": return .set(CharacterProperties.asciiDigit.inverted)
-        case "G":
-            if inClass { break }
-            throw fail("\\G (end of previous match) is not supported", at: start)
-        case "H": return .set(CharacterProperties.horizontalSpace.inverted)
-        case "N":
-            throw fail("named characters (\\N{…}) are not supported", at: start)
-        case "R":
-            if inClass { break }
-            return .node(.lineBreak(atomic: false))
-        case "S": return .set(CharacterProperties.asciiSpace.inverted)
-        case "V": return .set(CharacterProperties.verticalSpace.inverted)
-        case "W": return .set(CharacterProperties.asciiWord.inverted)
-        case "X":
-            if inClass { break }
-            throw fail("\\X (grapheme clusters) is not supported", at: start)
-        case "Z":
-            if inClass { break }
-            return .node(.assertion(.endOfTextOrFinalTerminator))
-        case "a": return .scalar(0x07)
-        case "b":
-            if inClass { break }
-            if peek() == "{" {
-                if skip() == "g" {
-                    if read() == "}" { throw fail("\\b{g} (grapheme boundaries) is not supported", at: start) }
-                    break
-                }
-                unread()
-                unread()
-            }
-            return .node(.assertion(.wordBoundary))
-        case "c":
-            if atEnd { throw fail("Illegal control escape sequence", at: start) }
-            return .scalar(read().value ^ 64)
-        case "d": return .set(CharacterProperties.asciiDigit)
-        case "e": return .scalar(0x1B)
-        case "f": return .scalar(0x0C)
-        case "h": return .set(CharacterProperties.horizontalSpace)
-        case "k":
-            if inClass { break }
-            throw fail("named backreferences (\\k<name>) are not supported", at: start)
-        case "n": return .scalar(0x0A)
-        case "r": return .scalar(0x0D)
-        case "s": return .set(CharacterProperties.asciiSpace)
-        case "t": return .scalar(0x09)
-        case "u": return .scalar(try unicodeEscape(start))
-        case "v":
-            // Java keeps \v as U+000B at either end of a range.
-            if isRange { return .scalar(0x0B) }
-            return .set(CharacterProperties.verticalSpace)
-        case "w": return .set(CharacterProperties.asciiWord)
-        case "x": return .scalar(try hexEscape(start))
-        case "z":
-            if inClass { break }
-            return .node(.assertion(.endOfText))
-        case "C", "E", "F", "I", "J", "K", "L", "M", "O", "P", "Q", "T", "U", "Y",
-             "g", "i", "j", "l", "m", "o", "p", "q", "y":
-            break
-        default:
-            if isEnd(c) && cursor > pattern.count {
-                throw fail("pattern ends with a lone backslash", at: start)
-            }
-            return .scalar(c.value)
-        }
-        throw fail("Illegal/unsupported escape sequence", at: start)
-    }
-
-    private func isOctal(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "7" }
-
-    private mutating func octal(_ start: Int) throws(RegexError) -> UInt32 {
-        let n = read()
-        guard isOctal(n) else { throw fail("Illegal octal escape sequence", at: start) }
-        let m = read()
-        guard isOctal(m) else {
-            unread()
-            return n.value - 0x30
-        }
-        let o = read()
-        if isOctal(o) && n <= "3" {
-            return (n.value - 0x30) * 64 + (m.value - 0x30) * 8 + (o.value - 0x30)
-        }
-        unread()
-        return (n.value - 0x30) * 8 + (m.value - 0x30)
-    }
-
-    private func hexValue(_ c: Unicode.Scalar) -> UInt32? {
-        switch c {
-        case "0"..."9": return c.value - 0x30
-        case "a"..."f": return c.value - 0x61 + 10
-        case "A"..."F": return c.value - 0x41 + 10
-        default: return nil
-        }
-    }
-
-    private mutating func hexEscape(_ start: Int) throws(RegexError) -> UInt32 {
-        let n = read()
-        if let hi = hexValue(n) {
-            if let lo = hexValue(read()) { return hi * 16 + lo }
-        } else if n == "{" && hexValue(peek()) != nil {
-            var value: UInt32 = 0
-            var c = read()
-            while let d = hexValue(c) {
-                value = value << 4 + d
-                if value > CodePointSet.maxScalar { throw fail("Hexadecimal codepoint is too big", at: start) }
-                c = read()
-            }
-            if c != "}" { throw fail("Unclosed hexadecimal escape sequence", at: start) }
-            return value
-        }
-        throw fail("Illegal hexadecimal escape sequence", at: start)
-    }
-
-    private mutating func fourHexDigits(_ start: Int) throws(RegexError) -> UInt32 {
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            guard let d = hexValue(read()) else { throw fail("Illegal Unicode escape sequence", at: start) }
-            value = value * 16 + d
-        }
-        return value
-    }
-
-    /// `\uXXXX`, combining a `\uD8xx\uDCxx` surrogate pair into one code point.
-    private mutating func unicodeEscape(_ start: Int) throws(RegexError) -> UInt32 {
-        let high = try fourHexDigits(start)
-        if (0xD800...0xDBFF).contains(high) {
-            let saved = cursor
-            if read() == "\\" && read() == "u" {
-                let low = try fourHexDigits(start)
-                if (0xDC00...0xDFFF).contains(low) {
-                    return 0x10000 + (high - 0xD800) << 10 + (low - 0xDC00)
-                }
-            }
-            cursor = saved
-        }
-        return high
-    }
-
-    // MARK: \Q…\E
-
-    /// Rewrites `\Q…\E` quoting into escapes, as Java's `RemoveQEQuoting`
-    /// does, keeping the source column of every resulting character.
-    static func removeQuoting(_ p: [Unicode.Scalar]) -> ([Unicode.Scalar], [Int]) {
-        var i = 0
-        while i < p.count - 1 {
-            if p[i] != "\\" { i += 1 } else if p[i + 1] != "Q" { i += 2 } else { break }
-        }
-        if i >= p.count - 1 { return (p, Array(1...(p.count + 1))) }
-        var out = Array(p[0..<i])
-        var cols = Array(1...(i + 1)).dropLast().map { $0 }
-        func emit(_ c: Unicode.Scalar, _ col: Int) { out.append(c); cols.append(col) }
-        i += 2
-        var inQuote = true
-        var beginQuote = true
-        while i < p.count {
-            let c = p[i]
-            let col = i + 1
-            i += 1
-            if !c.isASCII || c.properties.isAlphabetic {
-                emit(c, col)
-            } else if c >= "0" && c <= "9" {
-                if beginQuote {
-                    // Keeps a digit that starts a quote from extending an
-                    // escape before it (Java writes it as \x3N).
-                    emit("\\", col); emit("x", col); emit("3", col)
-                }
-                emit(c, col)
-            } else if c != "\\" {
-                if inQuote { emit("\\", col) }
-                emit(c, col)
-            } else if inQuote {
-                inQuote = false
-                if i < p.count && p[i] == "E" {
-                    i += 1
-                } else {
-                    emit("\\", col)
-                    emit("\\", col)
-                }
-            } else {
-                if i < p.count && p[i] == "Q" {
-                    i += 1
-                    inQuote = true
-                    beginQuote = true
-                    continue
-                }
-                emit(c, col)
-                if i != p.count {
-                    emit(p[i], i + 1)
-                    i += 1
-                }
-            }
-            beginQuote = false
-        }
-        cols.append(p.count + 1)
-        return (out, cols)
     }
 }

@@ -209,9 +209,12 @@ final class PikeVM {
 /// A value type over raw buffers owned by its creator (the Pike VM swaps
 /// two of them each step); `deallocate` frees them.
 struct ThreadList {
-    let pcs: UnsafeMutablePointer<Int32>
+    private(set) var pcs: UnsafeMutablePointer<Int32>
     private(set) var count = 0
-    private let slotTable: UnsafeMutablePointer<Int>
+    /// Threads the buffers hold; grown on demand, since few threads are
+    /// usually alive at once even in a large program.
+    private var capacity: Int
+    private var slotTable: UnsafeMutablePointer<Int>
     private let slotCount: Int
     private let visited: UnsafeMutablePointer<UInt32>
     private let added: UnsafeMutablePointer<UInt32>
@@ -222,9 +225,10 @@ struct ThreadList {
 
     init(program: Program) {
         size = program.insts.count
-        pcs = .allocate(capacity: size)
+        capacity = min(size, 64)
+        pcs = .allocate(capacity: capacity)
         slotCount = program.slotCount
-        slotTable = .allocate(capacity: max(size * slotCount, 1))
+        slotTable = .allocate(capacity: max(capacity * slotCount, 1))
         visited = .allocate(capacity: size)
         visited.initialize(repeating: 0, count: size)
         added = .allocate(capacity: size)
@@ -264,9 +268,23 @@ struct ThreadList {
     mutating func add(_ pc: Int32, slots: UnsafePointer<Int>) {
         if added[Int(pc)] == generation { return }
         added[Int(pc)] = generation
+        if count == capacity { grow() }
         pcs[count] = pc
         (slotTable + count * slotCount).update(from: slots, count: slotCount)
         count += 1
+    }
+
+    private mutating func grow() {
+        let newCapacity = min(size, capacity * 2)
+        let newPCs = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
+        newPCs.update(from: pcs, count: count)
+        pcs.deallocate()
+        pcs = newPCs
+        let newSlots = UnsafeMutablePointer<Int>.allocate(capacity: max(newCapacity * slotCount, 1))
+        newSlots.update(from: slotTable, count: count * slotCount)
+        slotTable.deallocate()
+        slotTable = newSlots
+        capacity = newCapacity
     }
 
     @inline(__always)

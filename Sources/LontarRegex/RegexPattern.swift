@@ -30,10 +30,12 @@ public struct RegexPattern: Sendable, CustomStringConvertible {
     /// Groups for which Java reports a value left over from backtracking
     /// rather than the part of the match the group took: capturing groups
     /// inside a repeated group whose body has a fixed length, such as group 1
-    /// of `(?:(\w)-)+` (Java's `GroupCurly` never resets them). Lontar
-    /// reports the value of the match itself for these, which can differ
-    /// from Java's; replacements that use them are refused, and callers that
-    /// extract such a group should refuse it too.
+    /// of `(?:(\w)-)+`, and such a repeated group itself when it sits inside
+    /// another loop, such as group 1 of `(?:(ab)+c)+` (Java's `GroupCurly`).
+    /// Lontar reports the value of the match itself for these, which can
+    /// differ from Java's; replacements that use them are refused, and
+    /// callers that extract such a group should refuse it too. Match
+    /// boundaries and all other groups are exact.
     public var historyDependentGroups: Set<Int> { compiled.historyDependentGroups }
 
     /// A matcher with its own state, for use by one thread at a time.
@@ -67,6 +69,14 @@ public struct RegexPattern: Sendable, CustomStringConvertible {
         let engine = compiled.takeEngine()
         defer { compiled.giveBack(engine) }
         try engine.forEachMatch(text, from: from, body)
+    }
+
+    /// Like `forEachMatch`, with each match's groups (for `regexp_extract_all`).
+    public func forEachMatchWithGroups(in text: UnsafeBufferPointer<UInt8>, from: Int = 0,
+                                       _ body: (RegexMatch) throws -> Bool) rethrows {
+        let engine = compiled.takeEngine()
+        defer { compiled.giveBack(engine) }
+        try engine.forEachMatchWithGroups(text, from: from, body)
     }
 
     /// Java's `replaceAll` (Spark's `regexp_replace`): appends `text` with
@@ -137,11 +147,13 @@ public struct RegexMatch: Sendable, Equatable {
     /// The number of capturing groups of the pattern.
     public var captureCount: Int { slots.count / 2 - 1 }
 
-    /// The range of group `i` (0 = whole match), nil if it did not take part.
+    /// The range of group `i` (0 = whole match), nil if it did not take part
+    /// — or if the pattern has no group `i`: callers taking the index from
+    /// users should check it against `captureCount` first, as Spark does.
     /// (For the pattern's `historyDependentGroups`, Java may report another
     /// value; see there.)
     public func range(ofGroup i: Int) -> Range<Int>? {
-        precondition(i >= 0 && i <= captureCount, "no group \(i)")
+        guard i >= 0 && i <= captureCount else { return nil }
         let s = slots[2 * i], e = slots[2 * i + 1]
         return s >= 0 && e >= 0 ? s..<e : nil
     }
@@ -171,6 +183,11 @@ public final class RegexMatcher {
         try engine.forEachMatch(text, from: from, body)
     }
 
+    public func forEachMatchWithGroups(in text: UnsafeBufferPointer<UInt8>, from: Int = 0,
+                                       _ body: (RegexMatch) throws -> Bool) rethrows {
+        try engine.forEachMatchWithGroups(text, from: from, body)
+    }
+
     public func replaceAll(in text: UnsafeBufferPointer<UInt8>, with replacement: RegexReplacement,
                            into output: inout [UInt8]) throws(RegexError) {
         try engine.replaceAll(text, with: replacement, into: &output)
@@ -186,6 +203,15 @@ extension MatchEngine {
         var out = [Int](repeating: -1, count: program.slotCount)
         guard findWithGroups(text, from: from, slots: &out) else { return nil }
         return RegexMatch(slots: out)
+    }
+
+    func forEachMatchWithGroups(_ text: UnsafeBufferPointer<UInt8>, from: Int,
+                                _ body: (RegexMatch) throws -> Bool) rethrows {
+        var out = [Int](repeating: -1, count: program.slotCount)
+        try forEachMatch(text, from: from) { m in
+            groups(of: m, in: text, into: &out)
+            return try body(RegexMatch(slots: out))
+        }
     }
 }
 

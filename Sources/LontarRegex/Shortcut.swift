@@ -4,7 +4,9 @@
 /// - a literal string (`@xcite`, `\n`): `memchr` + compare;
 /// - one character class, once or repeated with `+` (`[^a-z0-9\s]`,
 ///   `\s+`): a loop over bytes with a 256-entry table, decoding only
-///   non-ASCII characters.
+///   non-ASCII characters;
+/// - a literal followed by a greedy run of a class (`xmath[0-9]+`,
+///   `@xcite\w*`): the literal search, then the run.
 ///
 /// Their matches are never empty, so Java's find loop is simply "search
 /// again where the last match ended". Capture groups around these shapes
@@ -15,6 +17,8 @@ final class Shortcut: @unchecked Sendable {
         case characterClass
         /// One or more of a class (greedy `+`).
         case characterRun
+        /// The literal, then `minimumRun` or more of the class (greedy).
+        case literalThenRun
     }
 
     let kind: Kind
@@ -24,43 +28,59 @@ final class Shortcut: @unchecked Sendable {
     /// test), 0 when none are.
     let table: UnsafeMutablePointer<UInt8>
     let set: CompiledSet
+    /// For `literalThenRun`: 0 (`*`) or 1 (`+`).
+    let minimumRun: Int
 
     init?(_ root: RegexNode) {
         let node = root.withoutGroups
         table = .allocate(capacity: 256)
         table.initialize(repeating: 0, count: 256)
-        if let chars = node.literalString, !chars.isEmpty,
-           !chars.contains(where: { (0xD800...0xDFFF).contains($0) }) {
+        if let chars = node.literalString, !chars.isEmpty, Shortcut.isEncodable(chars) {
             var bytes: [UInt8] = []
             for c in chars { UTF8Bytes.encode(c, into: &bytes) }
             kind = .literal
+            minimumRun = 0
             literal = LiteralSearcher(bytes)
             set = CompiledSet(CodePointSet())
             return
         }
-        literal = nil
         var classSet: CodePointSet
-        switch node {
-        case .set(let s):
-            classSet = s
-            kind = .characterClass
-        case .repetition(let body, let min, let max, let greedy):
-            guard min == 1, let s = body.singleCharacterSet else {
-                table.deallocate()
-                return nil
-            }
-            classSet = s
-            if max == 1 || (max == nil && !greedy) {
+        if case .concat(let items) = node, items.count >= 2,
+           case .repetition(let body, let min, nil, true) = items[items.count - 1], min <= 1,
+           let runSet = body.singleCharacterSet,
+           let chars = RegexNode.concat(Array(items.dropLast())).literalString, !chars.isEmpty,
+           Shortcut.isEncodable(chars) {
+            var bytes: [UInt8] = []
+            for c in chars { UTF8Bytes.encode(c, into: &bytes) }
+            kind = .literalThenRun
+            literal = LiteralSearcher(bytes)
+            minimumRun = min
+            classSet = runSet
+        } else {
+            literal = nil
+            minimumRun = 0
+            switch node {
+            case .set(let s):
+                classSet = s
                 kind = .characterClass
-            } else if max == nil {
-                kind = .characterRun
-            } else {
+            case .repetition(let body, let min, let max, let greedy):
+                guard min == 1, let s = body.singleCharacterSet else {
+                    table.deallocate()
+                    return nil
+                }
+                classSet = s
+                if max == 1 || (max == nil && !greedy) {
+                    kind = .characterClass
+                } else if max == nil {
+                    kind = .characterRun
+                } else {
+                    table.deallocate()
+                    return nil
+                }
+            default:
                 table.deallocate()
                 return nil
             }
-        default:
-            table.deallocate()
-            return nil
         }
         set = CompiledSet(classSet)
         for c in 0..<128 where set.contains(UInt32(c)) { table[c] = 1 }
@@ -77,6 +97,30 @@ final class Shortcut: @unchecked Sendable {
     }
 
     deinit { table.deallocate() }
+
+    /// Whether the code points can be searched for as UTF-8 bytes (lone
+    /// surrogates from `\uD800` escapes never occur in decoded text).
+    static func isEncodable(_ chars: [UInt32]) -> Bool {
+        !chars.contains(where: { (0xD800...0xDFFF).contains($0) })
+    }
+
+    /// The end of the run of class members starting at `i`.
+    @inline(__always)
+    private func runEnd(_ text: UnsafePointer<UInt8>, from i: Int, _ end: Int) -> Int {
+        var i = i
+        while i < end {
+            let b = text[i]
+            if b < 0x80 {
+                if table[Int(b)] == 0 { break }
+                i += 1
+                continue
+            }
+            let m = member(text, i, end)
+            if m <= 0 { break }
+            i += m
+        }
+        return i
+    }
 
     /// Length of the member code point at `i`, or minus its length if it is
     /// not a member.
@@ -102,6 +146,20 @@ final class Shortcut: @unchecked Sendable {
             let s = lit.next(text, from: from, end: end)
             return (s, s + lit.count)
         }
+        if kind == .literalThenRun {
+            // Every match starts with the literal; the leftmost occurrence
+            // followed by a long enough run is the leftmost match.
+            let lit = literal.unsafelyUnwrapped
+            var searchFrom = from
+            while true {
+                let s = lit.next(text, from: searchFrom, end: end)
+                if s < 0 { return (-1, -1) }
+                let runStart = s + lit.count
+                let e = runEnd(text, from: runStart, end)
+                if minimumRun == 0 || e > runStart { return (s, e) }
+                searchFrom = s + 1
+            }
+        }
         var i = from
         // The first member.
         while i < end {
@@ -118,19 +176,7 @@ final class Shortcut: @unchecked Sendable {
         if i >= end { return (-1, -1) }
         let start = i
         i += member(text, i, end)
-        if kind == .characterRun {
-            while i < end {
-                let b = text[i]
-                if b < 0x80 {
-                    if table[Int(b)] == 0 { break }
-                    i += 1
-                    continue
-                }
-                let m = member(text, i, end)
-                if m <= 0 { break }
-                i += m
-            }
-        }
+        if kind == .characterRun { i = runEnd(text, from: i, end) }
         return (start, i)
     }
 
@@ -139,7 +185,8 @@ final class Shortcut: @unchecked Sendable {
     /// `sink`.
     func replaceAll(_ text: UnsafePointer<UInt8>, count end: Int, with replacement: [UInt8],
                     sink: inout ByteSink, into output: inout [UInt8]) {
-        if kind != .literal {
+        // (The filter loop needs room for 64 replacements per block.)
+        if (kind == .characterClass || kind == .characterRun) && replacement.count * 64 + 64 <= sink.capacity {
             replacement.withUnsafeBufferPointer { r in
                 filter(text, count: end, replacement: r, sink: &sink, into: &output)
             }

@@ -78,36 +78,45 @@ indirect enum RegexNode: Equatable, Sendable {
     }
 
     /// Capturing groups whose value Java reports from its backtracking
-    /// history rather than from the match: groups nested inside a repeated
-    /// group that Java runs with `GroupCurly` (a repeated group with a
-    /// deterministic body, any quantifier except `?`/`{0,1}`). `GroupCurly`
-    /// never resets the groups inside it when it backs off or fails, so
-    /// `(?:(\w))+\w` on "ab" reports group 1 as "b" where the match used "a".
+    /// history rather than from the match. Java repeats a group with a
+    /// deterministic body (any quantifier except `?`/`{0,1}`) with
+    /// `GroupCurly`, which
+    /// - never resets the groups inside it when it backs off or fails, so
+    ///   `(?:(\w))+\w` on "ab" reports group 1 as "b" where the match used
+    ///   "a"; and
+    /// - when greedy, writes its own group again after the rest of the
+    ///   pattern has matched, so inside an outer loop the group ends up with
+    ///   the value of an earlier round of that loop.
     var historyDependentCaptures: Set<Int> {
         var out = Set<Int>()
-        collectHistoryDependent(inside: false, into: &out)
+        collectHistoryDependent(insideGroupCurly: false, insideLoop: false, into: &out)
         return out
     }
 
-    private func collectHistoryDependent(inside: Bool, into out: inout Set<Int>) {
+    private func collectHistoryDependent(insideGroupCurly: Bool, insideLoop: Bool, into out: inout Set<Int>) {
         switch self {
         case .empty, .literal, .set, .assertion, .lineBreak:
             return
         case .concat(let items):
-            for item in items { item.collectHistoryDependent(inside: inside, into: &out) }
+            for item in items {
+                item.collectHistoryDependent(insideGroupCurly: insideGroupCurly, insideLoop: insideLoop, into: &out)
+            }
         case .alternation(let alts):
-            for a in alts { a.collectHistoryDependent(inside: inside, into: &out) }
+            for a in alts {
+                a.collectHistoryDependent(insideGroupCurly: insideGroupCurly, insideLoop: insideLoop, into: &out)
+            }
         case .group(let body, let capture):
-            if inside, let capture { out.insert(capture) }
-            body.collectHistoryDependent(inside: inside, into: &out)
-        case .repetition(let body, let min, let max, _):
+            if insideGroupCurly, let capture { out.insert(capture) }
+            body.collectHistoryDependent(insideGroupCurly: insideGroupCurly, insideLoop: insideLoop, into: &out)
+        case .repetition(let body, let min, let max, let greedy):
+            let repeats = max.map { $0 >= 2 } ?? true
             let isQuestion = min == 0 && max == 1
-            if !isQuestion, case .group(let inner, _) = body, inner.isDeterministic {
-                // The repeated group's own capture is restored correctly;
-                // groups inside it are not.
-                inner.collectHistoryDependent(inside: true, into: &out)
+            if !isQuestion, case .group(let inner, let capture) = body, inner.isDeterministic {
+                if greedy && insideLoop, let capture { out.insert(capture) }
+                inner.collectHistoryDependent(insideGroupCurly: true, insideLoop: insideLoop || repeats, into: &out)
             } else {
-                body.collectHistoryDependent(inside: inside, into: &out)
+                body.collectHistoryDependent(insideGroupCurly: insideGroupCurly, insideLoop: insideLoop || repeats,
+                                             into: &out)
             }
         }
     }

@@ -59,6 +59,7 @@ struct EngineConsistencyTests {
     @Test(arguments: [
         "[^a-z0-9\\s]", "\\s+", "xmath[0-9]+", "@xcite", "\\n", "(?i)\\bthe\\b", "[a-z]+tion\\b",
         "(\\w+) (of|in) (\\w+)", "\\p{L}+", "(?m)^\\w+$", "\\b\\w", "é+|€", "a.{3,5}b", "(a|b)*a(a|b){6}",
+        "@xcite\\w*", "xm(at)h\\d+", "ab[b]+", "a\\d*", "é[€é]+",
     ])
     func cleaningPatternsAgreeWithPikeVM(_ source: String) throws {
         let pattern = try RegexPattern(source)

@@ -44,6 +44,8 @@ struct JavaDifferentialTests {
         Case(pattern: "(?:(\\w))+\\w", input: "ab", replacement: "[$1]"),
         Case(pattern: "((\\w))+\\w", input: "abc", replacement: "[$1]"),
         Case(pattern: "(?:(\\d)-)+x|\\d", input: "1-2-y3", replacement: "<$0>"),
+        Case(pattern: "(?:([^a]{2}){0,2}c)+", input: "xxcyyzzc", replacement: "[$1]"),
+        Case(pattern: "(?:(ab)+c)+", input: "abcababc", replacement: "[$1]"),
         // Leftmost-first, not leftmost-longest.
         Case(pattern: "a|ab", input: "abab"),
         Case(pattern: "(a|ab)(c|bcd)(d*)", input: "abcd", replacement: "$1,$2,$3"),
@@ -146,6 +148,119 @@ struct JavaDifferentialTests {
                 #expect(diff == nil, "pattern \(c.pattern.debugDescription) input \(c.input.debugDescription) replacement \(c.replacement.debugDescription) limit \(c.limit) pike-only \(pikeOnly): \(diff ?? "")")
             }
         }
+    }
+
+    /// Patterns people write to clean text, on a few kilobytes of
+    /// paper-like text with markup, Unicode and line breaks (long inputs
+    /// exercise the DFA caches and prefilters).
+    @Test func realisticCleaningPatternsMatchJava() throws {
+        try #require(JavaOracle.available, "java/javac missing")
+        let patterns = [
+            "\\s+", "[^a-zA-Z0-9 ]", "[^\\w\\s]", "\\d+", "https?://\\S+", "<[^>]+>", "\\[[0-9]+\\]",
+            "\\(.*?\\)", "\\p{Punct}", "\\p{P}+", "^\\s+|\\s+$", "(?i)abstract", "\\$[^$]*\\$",
+            "\\b[a-z]{1,2}\\b", "[.!?]\\s+", "-{2,}", "\\.{3}", "['\"]", "@xcite|xmath\\d+", "\\b(the|a|an)\\b",
+            "[\\u0080-\\uFFFF]", "[^\\x00-\\x7F]+", "\\s*,\\s*", "(?m)^\\s*$", "\\r?\\n", "\\t", "[ ]{2,}",
+            "(?i)\\b(fig|eq|ref)\\.\\s*\\d+", "([a-z]+)-\\s*\\n\\s*([a-z]+)", "(?s)\\\\begin\\{(\\w+)\\}.*?\\\\end\\{\\w*\\}",
+            "\\b\\w+(?:'\\w+)?\\b", "[\\p{L}&&[^a-z]]+", "\\p{Lu}\\p{Ll}+", "\\W+", "(\\d+)\\s*%", "\\b\\d{4}\\b",
+            "e\\.g\\.|i\\.e\\.", "(?m)^#+\\s*(.*)$", "\\s+([.,;:])", "[“”„]|[‘’]", "\\bxmath\\d*\\b",
+        ]
+        let words = ["the", "of", "We", "study", "a", "model", "(see", "ref.", "[12]", "fig. 3", "e.g.", "xmath12", "@xcite",
+                     "https://arxiv.org/abs/1234.5678", "<b>bold</b>", "$x^2$", "50 %", "naïve", "Schrödinger", "Über",
+                     "“quoted”", "don't", "co-\noperate", "...", "--", "\t", "  ", "\r\n", "\n", "# Title", "2019", "π", "😀"]
+        var random = RandomPatterns(seed: 3)
+        var text = ""
+        while text.utf8.count < 4000 { text += random.pick(words) + random.pick([" ", " ", ", ", ". ", "\n", ""]) }
+        let cases = patterns.flatMap { p in
+            [Case(pattern: p, input: text, replacement: " ", limit: 0), Case(pattern: p, input: text, replacement: "<$0>", limit: -1)]
+        }
+        let java = try JavaOracle.run(cases)
+        for (c, j) in zip(cases, java) {
+            let diff = JavaOracle.difference(java: j, lontar: JavaOracle.lontar(c))
+            #expect(diff == nil, "pattern \(c.pattern.debugDescription): \(diff ?? "")")
+        }
+    }
+
+    /// Every `\p{…}` name Java knows (and some it does not), with and
+    /// without `(?i)`, on characters from every general category.
+    @Test func propertyNamesMatchJava() throws {
+        try #require(JavaOracle.available, "java/javac missing")
+        let categories = ["Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No", "Pc", "Pd", "Ps", "Pe", "Pi",
+                          "Pf", "Po", "Sm", "Sc", "Sk", "So", "Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co", "Cn",
+                          "L", "M", "N", "P", "S", "Z", "C", "LC", "LD", "L1", "all"]
+        let posix = ["ASCII", "Alnum", "Alpha", "Blank", "Cntrl", "Digit", "Graph", "Lower", "Print", "Punct", "Space",
+                     "Upper", "XDigit"]
+        let java = ["javaLowerCase", "javaUpperCase", "javaTitleCase", "javaAlphabetic", "javaIdeographic", "javaDigit",
+                    "javaDefined", "javaLetter", "javaLetterOrDigit", "javaSpaceChar", "javaWhitespace",
+                    "javaISOControl", "javaMirrored"]
+        let binary = ["IsAlphabetic", "IsLetter", "IsIdeographic", "IsLowercase", "IsUppercase", "IsTitlecase",
+                      "IsWhite_Space", "IsWhiteSpace", "IsControl", "IsPunctuation", "IsHex_Digit", "IsAssigned",
+                      "IsNoncharacter_Code_Point", "IsDigit", "IsAlnum", "IsBlank", "IsGraph", "IsPrint", "IsWord",
+                      "IsJoin_Control", "Isalphabetic", "IsL", "IsLu", "IsAlpha", "IsPunct", "IsSpace", "IsLower"]
+        let other = ["gc=Lu", "general_category=Nd", "GC=Ll", "Foo", "isL", "Lx", "L&", "gc=Foo", "sc=Foo"]
+        let names = categories + posix + java + binary + other
+        let probe = "aZǅʰ中\u{301}\u{903}\u{20DD}5٣Ⅻ½_-([«»!+€^© \u{2028}\u{2029}\n\u{200B}\u{E000}\u{378}" +
+            "ÀßÞÿ\t\u{0B}\u{1F}\u{7F}\u{85}\u{A0}\u{2007}\u{3000}Ⅰⅰ\u{2160}\u{24B6}\u{FFFE}\u{200C}ª"
+        var cases: [Case] = []
+        for name in names {
+            for flags in ["", "(?i)"] {
+                cases.append(Case(pattern: flags + "\\p{\(name)}", input: probe, replacement: "_"))
+                cases.append(Case(pattern: flags + "[^\\P{\(name)}x]", input: probe, replacement: "_"))
+            }
+        }
+        let answers = try JavaOracle.run(cases)
+        for (c, j) in zip(cases, answers) {
+            var diff = JavaOracle.difference(java: j, lontar: JavaOracle.lontar(c))
+            // Scripts and blocks are refused here; Java knows them.
+            if let d = diff, d.contains("scripts") || d.contains("blocks") { diff = nil }
+            #expect(diff == nil, "\(c.pattern): \(diff ?? "")")
+        }
+    }
+
+    /// Every backslash escape of a printable ASCII character, in and out of
+    /// classes and ranges, plus malformed numeric escapes.
+    @Test func escapesMatchJava() throws {
+        try #require(JavaOracle.available, "java/javac missing")
+        var patterns: [String] = []
+        for v in UInt32(0x21)...0x7E {
+            let c = String(Character(Unicode.Scalar(v)!))
+            patterns += ["\\" + c, "[\\" + c + "]", "[a\\" + c + "-z]", "x\\" + c + "+", "[^\\" + c + "]"]
+        }
+        patterns += ["\\x4", "\\x{}", "\\x{41", "\\x{0041}", "\\u00", "\\u0041\\u0042", "\\uD83D\\uDE00",
+                     "\\uD83D", "\\0", "\\08", "\\0777", "\\0377", "\\c@", "\\cz", "\\c?", "\\b{g}", "\\b{x}",
+                     "\\b{", "\\p", "\\pL", "\\p{L", "\\P", "\\Q\\E", "\\Qab\\", "[\\Q-\\E]", "a\\E",
+                     "[\\v-\\x0D]", "[\\x0A-\\v]", "[\\d-\\w]", "[a-\\x{FF}]", "\\p{L}-\\d", "[\\s-]"]
+        let probe = "aAbBzZ09 \t\n\r\u{0B}\u{0C}\u{1B}\u{07}\u{0}-[]\\^$.|?*+(){}é€😀\u{85}\u{2028}_@#"
+        let cases = patterns.map { Case(pattern: $0, input: probe, replacement: "_") }
+        let answers = try JavaOracle.run(cases)
+        for (c, j) in zip(cases, answers) {
+            let diff = JavaOracle.difference(java: j, lontar: JavaOracle.lontar(c))
+            // Refusals of constructs Java has but Lontar does not implement.
+            let refused = diff.map { d in
+                ["not supported", "backslash"].contains { d.contains($0) } && d.hasPrefix("Lontar rejects")
+            } ?? false
+            #expect(diff == nil || refused, "\(c.pattern.debugDescription): \(diff ?? "")")
+        }
+    }
+
+    /// Random bracket expressions: Java must accept and reject the same
+    /// ones, and accepted ones must contain the same characters.
+    @Test func randomCharacterClassesMatchJava() throws {
+        try #require(JavaOracle.available, "java/javac missing")
+        var random = RandomPatterns(seed: 77)
+        var cases: [Case] = []
+        for _ in 0..<500 {
+            let ci = random.chance(20) ? "(?i)" : ""
+            cases.append(Case(pattern: ci + random.characterClass(), input: RandomPatterns.classProbe, replacement: "_"))
+        }
+        let java = try JavaOracle.run(cases)
+        var accepted = 0
+        for (c, j) in zip(cases, java) {
+            if j.hasPrefix("OK") { accepted += 1 }
+            let diff = JavaOracle.difference(java: j, lontar: JavaOracle.lontar(c))
+            #expect(diff == nil, "class \(c.pattern.debugDescription): \(diff ?? "")")
+        }
+        // Both well-formed and malformed classes must be exercised.
+        #expect(accepted > cases.count / 4 && accepted < cases.count * 19 / 20, "\(accepted) accepted")
     }
 
     @Test(arguments: [false, true])

@@ -27,6 +27,19 @@ struct MatchingTests {
         #expect(p.groupNames == ["tail": 3])
     }
 
+    @Test func allMatchesWithGroups() throws {
+        let p = try RegexPattern("(\\w)(\\d)?")
+        var bytes = Array("a1 b c2".utf8)
+        var seen: [[Range<Int>?]] = []
+        bytes.withUnsafeMutableBufferPointer { buf in
+            p.forEachMatchWithGroups(in: UnsafeBufferPointer(buf)) { m in
+                seen.append([m.range(ofGroup: 0), m.range(ofGroup: 1), m.range(ofGroup: 2), m.range(ofGroup: 3)])
+                return true
+            }
+        }
+        #expect(seen == [[0..<2, 0..<1, 1..<2, nil], [3..<4, 3..<4, nil, nil], [5..<7, 5..<6, 6..<7, nil]])
+    }
+
     @Test func findFromUsesRealLookbehind() throws {
         let p = try RegexPattern("\\bb")
         var bytes = Array("ab b".utf8)
@@ -159,6 +172,29 @@ struct MatchingTests {
         #expect(try p.replaceAll(in: "none", with: "$2") == "none")
         #expect(try RegexPattern("(?:(\\w+)-)+").historyDependentGroups.isEmpty)   // variable length: exact
         #expect(try RegexPattern("(?:(\\w)-)?").historyDependentGroups.isEmpty)    // ? is a branch in Java
+        // A greedily repeated group inside another loop: Java writes it back
+        // from an earlier round.
+        #expect(try RegexPattern("(?:(ab)+c)+").historyDependentGroups == [1])
+        #expect(try RegexPattern("(?:(ab)+?c)+").historyDependentGroups.isEmpty)
+    }
+
+    @Test func longReplacementsAndLongTexts() throws {
+        let long = String(repeating: "x", count: 5000)
+        let text = String(repeating: "a,b ", count: 20000)
+        for source in ["[,\\s]", "\\s+", ",", "(,)", "b\\s*"] {
+            let p = try RegexPattern(source)
+            let fast = try p.replaceAll(in: text, with: long)
+            // The same through the Pike VM only.
+            let engine = MatchEngine(p.compiled)
+            engine.pikeOnly = true
+            var out: [UInt8] = []
+            var bytes = Array(text.utf8)
+            try bytes.withUnsafeMutableBufferPointer { (buf) throws(RegexError) in
+                try engine.replaceAll(UnsafeBufferPointer(buf), with: RegexReplacement(long, for: p), into: &out)
+            }
+            #expect(fast == String(decoding: out, as: UTF8.self), "\(source)")
+        }
+        #expect(try RegexPattern(",").replaceAll(in: text, with: long).utf8.count == 20000 * (3 + 5000))
     }
 
     @Test func stringConveniencesRoundTrip() throws {

@@ -1,6 +1,6 @@
 /// Seeded random patterns and inputs over a small alphabet, for the
-/// differential test against Java. The alphabet mixes ASCII, two- and
-/// three-byte UTF-8 characters, a combining mark (for `\b`), line
+/// differential test against Java. The alphabet mixes ASCII, two-, three-
+/// and four-byte UTF-8 characters, a combining mark (for `\b`), line
 /// terminators (for `.`, `^`, `$`), and upper case (for `(?i)`); patterns
 /// use every supported construct, including ones that match empty.
 struct RandomPatterns {
@@ -31,7 +31,7 @@ struct RandomPatterns {
 
     static let inputAlphabet: [String] = [
         "a", "b", "c", "x", "A", "B", "é", "É", "€", "\u{301}", " ", "\n", "\r", "1", "_", "-", ".",
-        "\u{2028}", "\u{85}",
+        "\u{2028}", "\u{85}", "😀", "𝐀",
     ]
 
     static let nestedAlphabet: [String] = ["a", "b", "a", "b", "é", "\n", "\r", " ", "\u{301}", "1"]
@@ -46,7 +46,7 @@ struct RandomPatterns {
     }
 
     static let literals = ["a", "b", "c", "x", "é", "€", "\u{301}", " ", "\\n", "\\r", "\\.", "-", "1", "_",
-                           "A", "\\u00e9", "\\x{20AC}", "\\t", "\\Q.a\\E"]
+                           "A", "\\u00e9", "\\x{20AC}", "\\t", "\\Q.a\\E", "😀", "[😀a]"]
     static let classes = [
         ".", "\\w", "\\W", "\\s", "\\S", "\\d", "\\D", "\\p{L}", "\\p{Lu}", "\\P{L}", "\\p{Punct}", "\\p{Alpha}",
         "\\h", "\\v", "\\R", "[ab]", "[^a]", "[a-c]", "[é€]", "[^\\s]", "[\\w&&[^b]]", "[a-c[x-z]]", "[^a-cé]",
@@ -130,6 +130,24 @@ struct RandomPatterns {
         if chance(25) { q += "?" }
         return q
     }
+
+    /// A random bracket expression, often malformed: Java's class syntax
+    /// has many corner cases (`]` first, `-` at either end, `&&`, nesting).
+    mutating func characterClass(depth: Int = 2) -> String {
+        var s = chance(30) ? "[^" : "["
+        let pieces = ["a", "b", "z", "-", "^", "&", "&&", "]", "a-c", "b-z", "\\d", "\\w", "\\s", "\\p{L}",
+                      "\\P{Lu}", "é", "€", "\\-", "\\]", "\\[", "A-Z", "0-9", ".", "|", "\\x41", "\\u00e9"]
+        for _ in 0..<(1 + below(4)) {
+            if depth > 0 && chance(20) {
+                s += characterClass(depth: depth - 1)
+            } else {
+                s += pick(pieces)
+            }
+        }
+        return s + (chance(92) ? "]" : "")
+    }
+
+    static let classProbe = "abczABZ019-^&[]é€É .|\u{301}_\\"
 
     mutating func replacement() -> String {
         pick(["", "-", "<$0>", "[$1]", "\\$", "${g}", "$0$0", "\\\\", "é"])

@@ -104,3 +104,57 @@ struct RegexBenchmark {
         return out
     }
 }
+
+extension RegexBenchmark {
+    /// Compile time and first-use time (DFA and Unicode table set-up).
+    @Test func compileAndFirstUseCost() throws {
+        var lines: [String] = []
+        for source in ["@xcite", "xmath[0-9]+", "[^a-z0-9\\s]", "\\s+", "(?i)\\bthe\\b", "\\p{L}+", "\\p{IsAlphabetic}",
+                       "(\\w+) (of|in) (\\w+)", "[a-z]{2,30}@[a-z]{2,20}\\.(com|org|net)"] {
+            let t0 = RegexBenchmark.cpuSeconds()
+            let p = try RegexPattern(source)
+            let t1 = RegexBenchmark.cpuSeconds()
+            _ = p.contains("some text with the word @xcite and xmath12 in it")
+            let t2 = RegexBenchmark.cpuSeconds()
+            lines.append(source.padding(toLength: 40, withPad: " ", startingAt: 0)
+                         + String(format: "compile %7.3f ms   first use %7.3f ms", (t1 - t0) * 1e3, (t2 - t1) * 1e3))
+        }
+        print("Regex set-up cost:\n" + lines.joined(separator: "\n"))
+    }
+}
+
+extension RegexBenchmark {
+    /// Per-call overhead on many short rows, through the shared pattern
+    /// (engine pool) and through a private matcher.
+    @Test func shortRowsThroughput() throws {
+        let text = RegexBenchmark.corpus(bytes: min(RegexBenchmark.bytes, 20_000_000))
+        let rowLength = 120
+        var lines: [String] = []
+        for source in ["[^a-z0-9\\s]", "xmath[0-9]+", "(?i)\\bthe\\b"] {
+            let p = try RegexPattern(source)
+            let r = RegexReplacement("", for: p)
+            let matcher = p.makeMatcher()
+            var out: [UInt8] = []
+            out.reserveCapacity(text.count)
+            for shared in [true, false] {
+                out.removeAll(keepingCapacity: true)
+                let t0 = RegexBenchmark.cpuSeconds()
+                try text.withUnsafeBufferPointer { (buf) throws(RegexError) in
+                    var start = 0
+                    while start < buf.count {
+                        let row = UnsafeBufferPointer(rebasing: buf[start..<min(buf.count, start + rowLength)])
+                        if shared { try p.replaceAll(in: row, with: r, into: &out) }
+                        else { try matcher.replaceAll(in: row, with: r, into: &out) }
+                        start += rowLength
+                    }
+                }
+                let seconds = RegexBenchmark.cpuSeconds() - t0
+                let rows = Double(text.count / rowLength)
+                lines.append(source.padding(toLength: 16, withPad: " ", startingAt: 0)
+                             + (shared ? " pattern " : " matcher ")
+                             + String(format: "%8.1f MB/s %7.1f ns/row", Double(text.count) / 1e6 / seconds, seconds / rows * 1e9))
+            }
+        }
+        print("Short rows (\(rowLength) bytes):\n" + lines.joined(separator: "\n"))
+    }
+}

@@ -111,3 +111,35 @@ struct SyntaxErrorTests {
         _ = try RegexPattern(pattern)
     }
 }
+
+extension SyntaxErrorTests {
+    /// Deep nesting is an error, not a stack overflow — also on a worker
+    /// thread, whose stack is small.
+    @Test func deepNestingIsAnErrorNotACrash() async throws {
+        let deep = String(repeating: "(", count: 5000) + "a" + String(repeating: ")", count: 5000)
+        let classes = String(repeating: "[", count: 5000) + "a" + String(repeating: "]", count: 5000)
+        let results = await Task.detached {
+            [deep, classes].map { p -> RegexError? in
+                do throws(RegexError) { _ = try RegexPattern(p); return nil } catch { return error }
+            }
+        }.value
+        #expect(results[0]?.message.contains("nested") == true)
+        #expect(results[1]?.message.contains("nested") == true)
+        // Nesting up to the limit compiles and matches, on a worker thread too.
+        let limit = PatternParser.maxNesting
+        let ok = String(repeating: "(", count: limit) + "a" + String(repeating: ")+", count: limit)
+        let matches = await Task.detached { () -> [String]? in
+            do throws(RegexError) { return try RegexPattern(ok).allMatches(in: "aab") } catch {
+                Issue.record("\(error)")
+                return nil
+            }
+        }.value
+        #expect(matches == ["aa"])
+    }
+
+    @Test func hugeRepetitionIsAnErrorNotAnExplosion() throws {
+        let error = try #require(throws: RegexError.self) { try RegexPattern("(a{1000}){1000}") }
+        #expect(error.message.contains("too large"))
+        #expect(try RegexPattern("a{1000}").matches(String(repeating: "a", count: 1000)))
+    }
+}

@@ -55,12 +55,18 @@ public class RegexOracle {
     }
 
     static String run(String pattern, String input, String replacement, int limit) {
-        Pattern p;
         try {
-            p = Pattern.compile(pattern);
+            return runCompiled(Pattern.compile(pattern), input, replacement, limit);
         } catch (PatternSyntaxException e) {
             return "ERR\t" + hex(e.getDescription());
+        } catch (RuntimeException e) {
+            // Some patterns compile but fail when matching (a JDK bug, e.g.
+            // an empty right-hand side of && in a class); report as an error.
+            return "ERR\t" + hex("matching throws " + e);
         }
+    }
+
+    static String runCompiled(Pattern p, String input, String replacement, int limit) {
         StringBuilder sb = new StringBuilder("OK\t");
         Matcher m = p.matcher(input);
         int count = 0;
