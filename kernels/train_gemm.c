@@ -85,6 +85,7 @@ typedef struct {
     lt_train_row_loader load;
     int transposed, accumulate, bf16;
     lt_isa isa;
+    size_t col_blocks, row_block;  // task t covers columns (t % col_blocks) and rows (t / col_blocks)
 } gemm_ctx;
 
 /// Packs B[k0:k0+kc, n0:n0+nc] as float32 [kc][NC], zero-padded.
@@ -240,8 +241,10 @@ static void gemm_task(void *p, size_t begin, size_t end, int thread) {
     size_t kmax = c->K < KC ? c->K : KC;
     float *tmp = malloc((kmax > NC ? kmax : NC) * sizeof(float));
     void *panel = malloc(KC * NC * sizeof(float));
-    for (size_t blk = begin; blk < end; blk++) {
+    for (size_t task = begin; task < end; task++) {
+        size_t blk = task % c->col_blocks, rblk = task / c->col_blocks;
         size_t n0 = blk * NC, nc = c->N - n0 < NC ? c->N - n0 : NC;
+        size_t m0 = rblk * c->row_block, m1 = m0 + c->row_block < c->M ? m0 + c->row_block : c->M;
         for (size_t k0 = 0; k0 < c->K; k0 += KC) {
             size_t kc = c->K - k0 < KC ? c->K - k0 : KC;
             int add = c->accumulate || k0 > 0;
@@ -249,8 +252,8 @@ static void gemm_task(void *p, size_t begin, size_t end, int thread) {
             else pack_f32(c, k0, kc, n0, nc, panel, tmp);
             for (size_t j0 = 0; j0 < nc; j0 += NR) {
                 size_t cols = nc - j0 < NR ? nc - j0 : NR;
-                for (size_t i0 = 0; i0 < c->M; i0 += MR) {
-                    size_t rows = c->M - i0 < MR ? c->M - i0 : MR;
+                for (size_t i0 = m0; i0 < m1; i0 += MR) {
+                    size_t rows = m1 - i0 < MR ? m1 - i0 : MR;
                     float *C = c->C + i0 * c->ldc + n0 + j0;
                     if (c->bf16) {
                         const uint16_t *A = c->Ab + i0 * c->ldab + k0;
@@ -281,6 +284,22 @@ static void gemm_task(void *p, size_t begin, size_t end, int thread) {
     free(tmp);
 }
 
+typedef struct {
+    const float *A;
+    uint16_t *Ab;
+    size_t K, Kp;
+} convert_ctx;
+
+/// Rows of A to bf16 with an even row length (a zero pads an odd K).
+static void convert_rows(void *p, size_t begin, size_t end, int thread) {
+    (void)thread;
+    const convert_ctx *c = p;
+    for (size_t i = begin; i < end; i++) {
+        lt_train_f32_to_bf16(c->A + i * c->K, c->Ab + i * c->Kp, c->K);
+        if (c->Kp != c->K) c->Ab[i * c->Kp + c->K] = 0;
+    }
+}
+
 static lt_isa gemm_isa_cap = LT_ISA_AVX512_BF16;
 
 void lt_train_gemm_limit_isa(int max_isa) { gemm_isa_cap = (lt_isa)max_isa; }
@@ -298,16 +317,25 @@ void lt_train_gemm(const float *A, size_t M, size_t K, size_t N, const void *w, 
                   .transposed = transposed, .accumulate = accumulate, .bf16 = bf16, .isa = isa};
     uint16_t *Ab = NULL;
     if (bf16) {
-        // A in bf16 with an even row length (a zero pads an odd K).
         size_t Kp = (K + 1) & ~(size_t)1;
         Ab = malloc(M * Kp * sizeof(uint16_t));
-        for (size_t i = 0; i < M; i++) {
-            lt_train_f32_to_bf16(A + i * K, Ab + i * Kp, K);
-            if (Kp != K) Ab[i * Kp + K] = 0;
-        }
+        convert_ctx cc = {A, Ab, K, Kp};
+        lt_train_parallel(M, convert_rows, &cc);
         c.Ab = Ab;
         c.ldab = Kp;
     }
-    lt_train_parallel((N + NC - 1) / NC, gemm_task, &c);
+    // Column blocks, and when there are too few of them to keep every thread
+    // busy (a LoRA product with r columns), row blocks too. Each C element is
+    // still summed by one task in one order.
+    c.col_blocks = (N + NC - 1) / NC;
+    size_t threads = (size_t)lt_train_get_threads(), row_blocks = 1;
+    if (c.col_blocks < 2 * threads) {
+        row_blocks = (2 * threads + c.col_blocks - 1) / c.col_blocks;
+        size_t most = (M + 63) / 64;  // at least 64 rows per task
+        if (row_blocks > most) row_blocks = most ? most : 1;
+    }
+    c.row_block = (M + row_blocks - 1) / row_blocks;
+    c.row_block = (c.row_block + MR - 1) / MR * MR;
+    lt_train_parallel(c.col_blocks * ((M + c.row_block - 1) / c.row_block), gemm_task, &c);
     free(Ab);
 }
