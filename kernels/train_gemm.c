@@ -26,7 +26,7 @@
 #define LT_TARGET_BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16,fma")))
 #endif
 
-#define MR 4      // rows of A per micro-kernel
+#define MR 8      // rows of A per micro-kernel (16 accumulators hide the FMA latency)
 #define NR 32     // columns of C per micro-kernel (two 16-float vectors)
 #define NC 64     // columns per task
 #define KC 256    // depth of one packed panel (even)

@@ -20,6 +20,7 @@ public final class Trainer: @unchecked Sendable {
     private var rng: TrainingRNG
     private var epochBatches: (epoch: Int, batches: [TrainingBatch])?
     private var lastCheckpoint: URL?
+    private var pagedFile: URL?
 
     /// A new run: adapters initialised from `config.seed` as PEFT does, or
     /// copied from `initialAdapters` (e.g. a PEFT adapter to fine-tune
@@ -51,8 +52,9 @@ public final class Trainer: @unchecked Sendable {
         if config.pagedOptimizer {
             let dir = checkpointDirectory ?? FileManager.default.temporaryDirectory
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            optimizer = try AdamW(config: config.optimizer, count: adapters.parameterCount,
-                                  pagedFile: dir.appendingPathComponent("optimizer-\(getpid()).paged"))
+            let file = dir.appendingPathComponent(".optimizer-\(UUID().uuidString).paged")
+            optimizer = try AdamW(config: config.optimizer, count: adapters.parameterCount, pagedFile: file)
+            pagedFile = file
         } else {
             optimizer = AdamW(config: config.optimizer, count: adapters.parameterCount)
         }
@@ -69,10 +71,8 @@ public final class Trainer: @unchecked Sendable {
     }
 
     deinit {
-        if config.pagedOptimizer {
-            let dir = checkpointDirectory ?? FileManager.default.temporaryDirectory
-            try? FileManager.default.removeItem(at: dir.appendingPathComponent("optimizer-\(getpid()).paged"))
-        }
+        // The paged state is scratch: checkpoints hold their own copy.
+        if let pagedFile { try? FileManager.default.removeItem(at: pagedFile) }
     }
 
     private func restore(from dir: URL) throws {
