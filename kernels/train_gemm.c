@@ -65,10 +65,40 @@ void lt_train_load_bf16(const void *w, size_t ld, size_t row, size_t col, size_t
     for (size_t i = 0; i < count; i++) out[i] = bf16_widen(src[i]);
 }
 
+#if defined(__x86_64__)
+/// Dequantizes whole NF4 blocks [start, start + count) (both multiples of 64):
+/// nibbles to indices with byte shuffles, codes by a 16-entry permute, one
+/// scale per block.
+LT_TARGET_512 static void nf4_blocks_avx512(const lt_nf4_tensor *t, size_t start, size_t count, float *out) {
+    const __m512 lut = _mm512_loadu_ps(lt_nf4_code);
+    const __m128i low4 = _mm_set1_epi8(0x0f);
+    for (size_t e = 0; e < count; e += LT_NF4_BLOCK) {
+        size_t i = start + e;
+        __m512 scale = _mm512_set1_ps(lt_nf4_absmax_at(t, i / LT_NF4_BLOCK));
+        for (size_t half = 0; half < 2; half++) {  // 32 elements = 16 bytes at a time
+            __m128i b = _mm_loadu_si128((const __m128i *)(t->packed + (i + 32 * half) / 2));
+            __m128i hi = _mm_and_si128(_mm_srli_epi16(b, 4), low4), lo = _mm_and_si128(b, low4);
+            __m128i first = _mm_unpacklo_epi8(hi, lo), second = _mm_unpackhi_epi8(hi, lo);
+            float *dst = out + e + 32 * half;
+            _mm512_storeu_ps(dst, _mm512_mul_ps(_mm512_permutexvar_ps(_mm512_cvtepu8_epi32(first), lut), scale));
+            _mm512_storeu_ps(dst + 16,
+                             _mm512_mul_ps(_mm512_permutexvar_ps(_mm512_cvtepu8_epi32(second), lut), scale));
+        }
+    }
+}
+#endif
+
 void lt_train_load_nf4(const void *w, size_t ld, size_t row, size_t col, size_t count, float *out) {
     (void)ld;
     const lt_nf4_tensor *t = w;
-    lt_nf4_dequantize_range(t, row * (size_t)t->cols + col, count, out);
+    size_t start = row * (size_t)t->cols + col;
+#if defined(__x86_64__)
+    if (start % LT_NF4_BLOCK == 0 && count % LT_NF4_BLOCK == 0 && lt_cpu_isa() >= LT_ISA_AVX512) {
+        nf4_blocks_avx512(t, start, count, out);
+        return;
+    }
+#endif
+    lt_nf4_dequantize_range(t, start, count, out);
 }
 
 // ------------------------------------------------------------ packing
