@@ -237,15 +237,31 @@ LT_TARGET_BF16 static void micro_bf16_avx512(const uint16_t *A, size_t lda, cons
                                              float *C, size_t ldc, size_t rows, size_t cols, int add) {
     __m512 acc[MR][2];
     for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
-    for (size_t p = 0; p < kp; p++) {
-        __m512bh b0 = (__m512bh)_mm512_loadu_si512(panel + p * NC * 2);
-        __m512bh b1 = (__m512bh)_mm512_loadu_si512(panel + p * NC * 2 + 32);
-        for (size_t r = 0; r < rows; r++) {
-            uint32_t pair;
-            memcpy(&pair, A + r * lda + 2 * p, 4);
-            __m512bh a = (__m512bh)_mm512_set1_epi32((int)pair);
-            acc[r][0] = _mm512_dpbf16_ps(acc[r][0], a, b0);
-            acc[r][1] = _mm512_dpbf16_ps(acc[r][1], a, b1);
+    // A full tile gets a loop with a constant trip count, so the compiler keeps
+    // all sixteen accumulators in registers.
+    if (rows == MR) {
+        for (size_t p = 0; p < kp; p++) {
+            __m512bh b0 = (__m512bh)_mm512_loadu_si512(panel + p * NC * 2);
+            __m512bh b1 = (__m512bh)_mm512_loadu_si512(panel + p * NC * 2 + 32);
+            for (int r = 0; r < MR; r++) {
+                uint32_t pair;
+                memcpy(&pair, A + r * lda + 2 * p, 4);
+                __m512bh a = (__m512bh)_mm512_set1_epi32((int)pair);
+                acc[r][0] = _mm512_dpbf16_ps(acc[r][0], a, b0);
+                acc[r][1] = _mm512_dpbf16_ps(acc[r][1], a, b1);
+            }
+        }
+    } else {
+        for (size_t p = 0; p < kp; p++) {
+            __m512bh b0 = (__m512bh)_mm512_loadu_si512(panel + p * NC * 2);
+            __m512bh b1 = (__m512bh)_mm512_loadu_si512(panel + p * NC * 2 + 32);
+            for (size_t r = 0; r < rows; r++) {
+                uint32_t pair;
+                memcpy(&pair, A + r * lda + 2 * p, 4);
+                __m512bh a = (__m512bh)_mm512_set1_epi32((int)pair);
+                acc[r][0] = _mm512_dpbf16_ps(acc[r][0], a, b0);
+                acc[r][1] = _mm512_dpbf16_ps(acc[r][1], a, b1);
+            }
         }
     }
     __mmask16 m0 = cols >= 16 ? 0xffff : (__mmask16)((1u << cols) - 1);
