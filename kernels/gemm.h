@@ -53,6 +53,11 @@ void lt_pack_rows_f32(const void *src, size_t n0, size_t nvalid, size_t k0, size
 int lt_gemm_bf16(const float *A, size_t M, size_t N, size_t K, float *C, int accumulate,
                  lt_pack_fn pack_f32, const void *src);
 
+/// One micro-kernel call on the active ISA: C[mr, nvalid] (+)= A[mr, kc] * panel,
+/// A element (r, k) at a[r*rsa + k*csa], any mr.
+void lt_gemm_f32_tile(size_t mr, size_t kc, const float *a, size_t rsa, size_t csa, const float *panel,
+                      float *c, size_t ldc, size_t nvalid, int load_c);
+
 /// Transposes rows [r0, r0+nvalid) x columns [k0, k0+kc) of a row-major
 /// float matrix (row stride ld) into an f32 panel.
 void lt_pack_transpose_f32(const float *src, size_t ld, size_t nvalid, size_t kc, float *panel);

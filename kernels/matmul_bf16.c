@@ -114,18 +114,18 @@ typedef struct {
     const void *src;
 } bf16_job;
 
-#define GEMM_MC 512
+#define GEMM_MC 256
 
 static void gemm_bf16_task(void *ctx, size_t begin, size_t end, int thread) {
     (void)thread;
     const bf16_job *job = ctx;
     for (size_t m0 = 0; m0 < job->M; m0 += GEMM_MC) {
         size_t mc = lt_min(GEMM_MC, job->M - m0);
-        for (size_t k0 = 0; k0 < job->K; k0 += LT_GEMM_KC) {
-            size_t kc = lt_min(LT_GEMM_KC, job->K - k0);
-            int load_c = job->accumulate || k0 > 0;
-            for (size_t p = begin; p < end; p++) {
-                size_t n0 = p * LT_GEMM_NR, nvalid = lt_min(LT_GEMM_NR, job->N - n0);
+        for (size_t p = begin; p < end; p++) {
+            size_t n0 = p * LT_GEMM_NR, nvalid = lt_min(LT_GEMM_NR, job->N - n0);
+            for (size_t k0 = 0; k0 < job->K; k0 += LT_GEMM_KC) {
+                size_t kc = lt_min(LT_GEMM_KC, job->K - k0);
+                int load_c = job->accumulate || k0 > 0;
                 job->pack(job->src, n0, nvalid, k0, kc, panel_src);
                 pair_panel_avx512(panel_src, kc, panel_pairs);
                 for (size_t m = m0; m < m0 + mc; m += MR_BF16) {
@@ -214,23 +214,53 @@ typedef struct {
 #define MV_ROWS 4
 
 #if LT_X86
-LT_AVX512 static void mv_bf16_avx512(const mv_bf16_job *job, size_t n, size_t rows) {
+/// M activation rows times R weight rows: R independent accumulator chains
+/// per activation row keep the FMA latency hidden.
+LT_AVX512 static inline __attribute__((always_inline)) void
+mv_bf16_avx512_body(const int M, const int R, const mv_bf16_job *job, size_t n) {
     size_t K = job->K;
-    for (size_t r = 0; r < rows; r++) {
-        const uint16_t *w = job->w + (n + r) * K;
-        __m512 acc[LT_MATVEC_MAX_ROWS];
-        for (size_t m = 0; m < job->M; m++) acc[m] = _mm512_setzero_ps();
-        for (size_t k = 0; k < K; k += 16) {
-            __mmask16 mask = K - k >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (K - k)) - 1);
-            __m256i h = _mm256_maskz_loadu_epi16(mask, w + k);
-            __m512 wv = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
-            for (size_t m = 0; m < job->M; m++)
-                acc[m] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, job->x + m * K + k), wv, acc[m]);
+    __m512 acc[LT_MATVEC_MAX_ROWS][MV_ROWS];
+    for (int m = 0; m < M; m++)
+        for (int r = 0; r < R; r++) acc[m][r] = _mm512_setzero_ps();
+    // Full vectors use plain loads (masked loads are slow on some CPUs).
+    for (size_t k = 0; k < K; k += 16) {
+        int full = K - k >= 16;
+        __mmask16 mask = full ? (__mmask16)0xffff : (__mmask16)((1u << (K - k)) - 1);
+        __m512 xv[LT_MATVEC_MAX_ROWS];
+        for (int m = 0; m < M; m++) {
+            const float *xp = job->x + (size_t)m * K + k;
+            xv[m] = full ? _mm512_loadu_ps(xp) : _mm512_maskz_loadu_ps(mask, xp);
         }
-        for (size_t m = 0; m < job->M; m++) {
-            float *out = job->y + m * job->N + n + r;
-            float s = _mm512_reduce_add_ps(acc[m]);
+        for (int r = 0; r < R; r++) {
+            const uint16_t *wp = job->w + (n + (size_t)r) * K + k;
+            __m256i h = full ? _mm256_loadu_si256((const __m256i *)wp) : _mm256_maskz_loadu_epi16(mask, wp);
+            __m512 wv = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+            for (int m = 0; m < M; m++) acc[m][r] = _mm512_fmadd_ps(xv[m], wv, acc[m][r]);
+        }
+    }
+    for (int m = 0; m < M; m++)
+        for (int r = 0; r < R; r++) {
+            float *out = job->y + (size_t)m * job->N + n + (size_t)r;
+            float s = _mm512_reduce_add_ps(acc[m][r]);
             *out = job->accumulate ? *out + s : s;
+        }
+}
+
+LT_AVX512 static void mv_bf16_avx512(const mv_bf16_job *job, size_t n, size_t rows) {
+    if (rows == MV_ROWS) {
+        switch (job->M) {
+        case 4: mv_bf16_avx512_body(4, MV_ROWS, job, n); return;
+        case 3: mv_bf16_avx512_body(3, MV_ROWS, job, n); return;
+        case 2: mv_bf16_avx512_body(2, MV_ROWS, job, n); return;
+        default: mv_bf16_avx512_body(1, MV_ROWS, job, n); return;
+        }
+    }
+    for (size_t r = 0; r < rows; r++) {
+        switch (job->M) {
+        case 4: mv_bf16_avx512_body(4, 1, job, n + r); break;
+        case 3: mv_bf16_avx512_body(3, 1, job, n + r); break;
+        case 2: mv_bf16_avx512_body(2, 1, job, n + r); break;
+        default: mv_bf16_avx512_body(1, 1, job, n + r); break;
         }
     }
 }

@@ -10,9 +10,8 @@
 // thread's panel stays in its own L1.
 static _Thread_local float panel_f32[LT_GEMM_KC * LT_GEMM_NR] __attribute__((aligned(64)));
 
-/// Rows of A per M chunk: the A chunk (rows x KC floats) stays in L2 while
-/// every panel of the thread's share passes over it.
-#define GEMM_MC 512
+/// Rows of A per M chunk (bounds the C tile a panel keeps hot).
+#define GEMM_MC 256
 
 // ---------------------------------------------------------------------------
 // Micro-kernels: C[mr, nvalid] (+)= A[mr, kc] * panel[kc, NR].
@@ -148,8 +147,10 @@ static void uk_f32_scalar(size_t mr, size_t kc, const float *a, size_t rsa, size
 }
 
 // ---------------------------------------------------------------------------
-// The driver: threads split the output column panels; each thread walks
-// M chunks, then K chunks, packing each of its panels and sweeping the rows.
+// The driver: threads split the output column panels. Each thread walks its
+// panels for one chunk of rows at a time; per panel it packs and multiplies
+// K chunk after K chunk, so the C tile stays in L1/L2 and A streams from L2
+// or L3 (its reuse across panels is what the M chunk bounds).
 
 static void gemm_f32_task(void *ctx, size_t begin, size_t end, int thread) {
     (void)thread;
@@ -166,11 +167,11 @@ static void gemm_f32_task(void *ctx, size_t begin, size_t end, int thread) {
 #endif
     for (size_t m0 = 0; m0 < job->M; m0 += GEMM_MC) {
         size_t mc = lt_min(GEMM_MC, job->M - m0);
-        for (size_t k0 = 0; k0 < job->K; k0 += LT_GEMM_KC) {
-            size_t kc = lt_min(LT_GEMM_KC, job->K - k0);
-            int load_c = job->accumulate || k0 > 0;
-            for (size_t p = begin; p < end; p++) {
-                size_t n0 = p * LT_GEMM_NR, nvalid = lt_min(LT_GEMM_NR, job->N - n0);
+        for (size_t p = begin; p < end; p++) {
+            size_t n0 = p * LT_GEMM_NR, nvalid = lt_min(LT_GEMM_NR, job->N - n0);
+            for (size_t k0 = 0; k0 < job->K; k0 += LT_GEMM_KC) {
+                size_t kc = lt_min(LT_GEMM_KC, job->K - k0);
+                int load_c = job->accumulate || k0 > 0;
                 job->pack(job->src, n0, nvalid, k0, kc, panel_f32);
                 for (size_t m = m0; m < m0 + mc; m += mr_max) {
                     size_t mr = lt_min(mr_max, m0 + mc - m);
@@ -180,6 +181,22 @@ static void gemm_f32_task(void *ctx, size_t begin, size_t end, int thread) {
             }
         }
     }
+}
+
+void lt_gemm_f32_tile(size_t mr, size_t kc, const float *a, size_t rsa, size_t csa, const float *panel,
+                      float *c, size_t ldc, size_t nvalid, int load_c) {
+    lt_isa isa = lt_isa_active();
+    size_t step = 1;
+    void (*uk)(size_t, size_t, const float *, size_t, size_t, const float *, float *, size_t, size_t, int) =
+        uk_f32_scalar;
+#if LT_X86
+    if (isa >= LT_ISA_AVX512) { uk = uk_f32_avx512; step = MR_AVX512; }
+    else if (isa >= LT_ISA_AVX2_FMA) { uk = uk_f32_avx2; step = MR_AVX2; }
+#else
+    (void)isa;
+#endif
+    for (size_t r = 0; r < mr; r += step)
+        uk(lt_min(step, mr - r), kc, a + r * rsa, rsa, csa, panel, c + r * ldc, ldc, nvalid, load_c);
 }
 
 static void zero_or_keep(const lt_gemm_job *job) {
@@ -288,12 +305,23 @@ mv_f32_avx512_body(const int M, const int R, const matvec_job *job, size_t n) {
     for (int m = 0; m < M; m++)
         for (int r = 0; r < R; r++) acc[m][r] = _mm512_setzero_ps();
     size_t K = job->K;
-    for (size_t k = 0; k < K; k += 16) {
-        __mmask16 mask = K - k >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (K - k)) - 1);
+    // Full vectors use plain loads (masked loads are slow on some CPUs);
+    // only the tail is masked.
+    size_t K16 = K & ~(size_t)15;
+    for (size_t k = 0; k < K16; k += 16) {
         __m512 xv[LT_MATVEC_MAX_ROWS];
-        for (int m = 0; m < M; m++) xv[m] = _mm512_maskz_loadu_ps(mask, job->x + (size_t)m * K + k);
+        for (int m = 0; m < M; m++) xv[m] = _mm512_loadu_ps(job->x + (size_t)m * K + k);
         for (int r = 0; r < R; r++) {
-            __m512 wv = _mm512_maskz_loadu_ps(mask, job->w + (n + (size_t)r) * K + k);
+            __m512 wv = _mm512_loadu_ps(job->w + (n + (size_t)r) * K + k);
+            for (int m = 0; m < M; m++) acc[m][r] = _mm512_fmadd_ps(xv[m], wv, acc[m][r]);
+        }
+    }
+    if (K16 < K) {
+        __mmask16 mask = (__mmask16)((1u << (K - K16)) - 1);
+        __m512 xv[LT_MATVEC_MAX_ROWS];
+        for (int m = 0; m < M; m++) xv[m] = _mm512_maskz_loadu_ps(mask, job->x + (size_t)m * K + K16);
+        for (int r = 0; r < R; r++) {
+            __m512 wv = _mm512_maskz_loadu_ps(mask, job->w + (n + (size_t)r) * K + K16);
             for (int m = 0; m < M; m++) acc[m][r] = _mm512_fmadd_ps(xv[m], wv, acc[m][r]);
         }
     }

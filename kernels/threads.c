@@ -1,13 +1,29 @@
-// The kernels' thread pool: persistent workers that spin briefly between
-// parallel regions (a decode step runs hundreds of short regions, and a
-// condition-variable wake-up per region would cost more than the work), then
-// sleep on a condition variable so an idle process uses no CPU.
+// The kernels' thread pool.
+//
+// Workers are persistent. A parallel region is a job of chunks that every
+// thread, the caller included, claims with an atomic counter; the caller
+// returns once all chunks are finished. On a busy machine an unscheduled
+// worker therefore costs nothing: the caller simply takes its chunks.
+//
+// Workers spin briefly between jobs (a decode step runs hundreds of short
+// regions, and a sleep/wake per region would cost more than the work), then
+// sleep on a condition variable, so an idle process uses no CPU.
+//
+// On an oversubscribed machine a worker can be descheduled while it holds a
+// chunk, and the caller then waits a whole scheduler time slice for it. When
+// such a stall happens, the next regions run on the caller alone for a while
+// (results do not depend on it), then parallelism is tried again.
+//
+// Posting a job follows a sequence lock: the generation is odd while the job
+// is being written, and the caller first waits until no worker is still
+// inside the previous job, so a late worker never reads a half-written one.
 #include "lt_threads.h"
 
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <time.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -18,26 +34,37 @@
 #define cpu_relax() ((void)0)
 #endif
 
-/// How many relax iterations a worker spins before sleeping (~0.5 ms).
-#define SPIN_LIMIT 20000
+/// Relax iterations a worker spins before sleeping (tens of microseconds).
+#define SPIN_LIMIT 8000
+/// Relax iterations the caller spins before yielding while chunks finish.
+#define WAIT_SPINS 2000
+/// Chunks per thread: enough to balance uneven progress, few enough to keep
+/// each chunk's work contiguous.
+#define CHUNKS_PER_THREAD 4
+/// A wait for workers longer than this (nanoseconds) counts as a stall...
+#define STALL_NS 200000
+/// ...after which this many regions run on the caller alone.
+#define SERIAL_AFTER_STALL 512
 
 static struct {
     pthread_mutex_t region;        // held by the caller of a parallel region
     pthread_mutex_t mu;            // guards sleeping workers
     pthread_cond_t wake;
     int threads;                   // configured thread count
-    int started;                   // workers running (threads - 1 once started)
+    int started;                   // workers running
     pthread_t workers[LT_MAX_THREADS];
-    unsigned start_generation[LT_MAX_THREADS];  // the last job a new worker must not run
-    // The current job, published by bumping `generation`.
+    unsigned start_generation[LT_MAX_THREADS];
+    // The current job: valid while `generation` is even and unchanged.
     lt_task_fn fn;
     void *ctx;
-    size_t n;
-    int active;                    // threads taking part in the job
+    size_t n, chunks;
+    atomic_size_t next;            // next chunk to claim
+    atomic_size_t done;            // chunks finished
     atomic_uint generation;
-    atomic_int pending;            // workers that have not yet finished the job
+    atomic_int inside;             // workers currently looking at a job
     atomic_int sleepers;
     atomic_bool stop;
+    int serial_left;               // regions to run serially after a stall
 } pool = {
     .region = PTHREAD_MUTEX_INITIALIZER,
     .mu = PTHREAD_MUTEX_INITIALIZER,
@@ -48,37 +75,42 @@ static struct {
 /// Set while a thread runs inside a parallel region: nested regions run serially.
 static _Thread_local bool in_region;
 
-static void run_share(int t, int active) {
-    size_t begin = pool.n * (size_t)t / (size_t)active;
-    size_t end = pool.n * (size_t)(t + 1) / (size_t)active;
-    if (begin < end) pool.fn(pool.ctx, begin, end, t);
+static void run_chunks(int thread) {
+    size_t c;
+    while ((c = atomic_fetch_add(&pool.next, 1)) < pool.chunks) {
+        size_t begin = pool.n * c / pool.chunks, end = pool.n * (c + 1) / pool.chunks;
+        if (begin < end) pool.fn(pool.ctx, begin, end, thread);
+        atomic_fetch_add(&pool.done, 1);
+    }
+}
+
+/// A job this worker has not seen is posted (or the pool stops).
+static bool has_news(unsigned seen) {
+    unsigned g = atomic_load(&pool.generation);
+    return (g != seen && (g & 1) == 0) || atomic_load(&pool.stop);
 }
 
 static void *worker_main(void *arg) {
     int index = (int)(size_t)arg;  // 1...threads-1
     in_region = true;
-    // Not the current generation: a job may already be posted by the time
-    // this thread first runs, and it must take part in it.
     unsigned seen = pool.start_generation[index];
     for (;;) {
-        unsigned gen;
         int spins = 0;
-        while ((gen = atomic_load(&pool.generation)) == seen && !atomic_load(&pool.stop)) {
+        while (!has_news(seen)) {
             if (++spins < SPIN_LIMIT) { cpu_relax(); continue; }
             pthread_mutex_lock(&pool.mu);
             atomic_fetch_add(&pool.sleepers, 1);
-            while (atomic_load(&pool.generation) == seen && !atomic_load(&pool.stop))
-                pthread_cond_wait(&pool.wake, &pool.mu);
+            while (!has_news(seen)) pthread_cond_wait(&pool.wake, &pool.mu);
             atomic_fetch_sub(&pool.sleepers, 1);
             pthread_mutex_unlock(&pool.mu);
-            spins = 0;
         }
         if (atomic_load(&pool.stop)) return NULL;
-        seen = gen;
-        // Every worker acknowledges every job, taking part or not, so no
-        // worker can still be looking at an old job when the next is posted.
-        if (index < pool.active) run_share(index, pool.active);
-        atomic_fetch_sub(&pool.pending, 1);
+        unsigned g = atomic_load(&pool.generation);
+        if (g & 1) continue;  // a new job is being written: wait for it
+        atomic_fetch_add(&pool.inside, 1);
+        if (atomic_load(&pool.generation) == g) run_chunks(index);
+        atomic_fetch_sub(&pool.inside, 1);
+        seen = g;
     }
 }
 
@@ -93,15 +125,14 @@ static void stop_workers(void) {
     atomic_store(&pool.stop, false);
 }
 
-/// Starts the workers for the configured count; false if threads cannot be made.
-static bool start_workers(void) {
+/// Starts the workers for the configured count (as many as can be made).
+static void start_workers(void) {
     while (pool.started < pool.threads - 1) {
         int i = pool.started + 1;
         pool.start_generation[i] = atomic_load(&pool.generation);
-        if (pthread_create(&pool.workers[i], NULL, worker_main, (void *)(size_t)i) != 0) return false;
+        if (pthread_create(&pool.workers[i], NULL, worker_main, (void *)(size_t)i) != 0) return;
         pool.started = i;
     }
-    return true;
 }
 
 void lt_set_threads(int n) {
@@ -130,31 +161,50 @@ void lt_parallel_for(size_t n, lt_task_fn fn, void *ctx) {
         run_serially(n, fn, ctx);
         return;
     }
-    if (!start_workers() || pool.started == 0) {
+    if (pool.serial_left > 0) {
+        pool.serial_left--;
         pthread_mutex_unlock(&pool.region);
         run_serially(n, fn, ctx);
         return;
     }
-    int active = pool.started + 1;
-    if ((size_t)active > n) active = (int)n;
+    start_workers();
+    if (pool.started == 0) {
+        pthread_mutex_unlock(&pool.region);
+        run_serially(n, fn, ctx);
+        return;
+    }
+    // Close the previous job and wait for late workers to leave it.
+    unsigned g = atomic_load(&pool.generation);
+    atomic_store(&pool.generation, g + 1);
+    while (atomic_load(&pool.inside) > 0) cpu_relax();
+    size_t threads = (size_t)pool.started + 1;
     pool.fn = fn;
     pool.ctx = ctx;
     pool.n = n;
-    pool.active = active;
-    atomic_store(&pool.pending, pool.started);
-    atomic_fetch_add(&pool.generation, 1);  // publishes the job (seq_cst)
+    pool.chunks = n < threads * CHUNKS_PER_THREAD ? n : threads * CHUNKS_PER_THREAD;
+    atomic_store(&pool.next, 0);
+    atomic_store(&pool.done, 0);
+    atomic_store(&pool.generation, g + 2);  // publish
     if (atomic_load(&pool.sleepers) > 0) {
         pthread_mutex_lock(&pool.mu);
         pthread_cond_broadcast(&pool.wake);
         pthread_mutex_unlock(&pool.mu);
     }
     in_region = true;
-    run_share(0, active);
+    run_chunks(0);
     in_region = false;
     int spins = 0;
-    while (atomic_load(&pool.pending) > 0) {
-        if (++spins < SPIN_LIMIT) cpu_relax();
-        else sched_yield();
+    struct timespec since = {0, 0};
+    while (atomic_load(&pool.done) < pool.chunks) {
+        if (++spins < WAIT_SPINS) { cpu_relax(); continue; }
+        if (spins == WAIT_SPINS) clock_gettime(CLOCK_MONOTONIC, &since);
+        sched_yield();
+    }
+    if (spins >= WAIT_SPINS) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long long waited = (long long)(now.tv_sec - since.tv_sec) * 1000000000LL + (now.tv_nsec - since.tv_nsec);
+        if (waited > STALL_NS) pool.serial_left = SERIAL_AFTER_STALL;
     }
     pthread_mutex_unlock(&pool.region);
 }

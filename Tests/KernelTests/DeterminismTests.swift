@@ -74,6 +74,21 @@ import LontarKernels
                 let refb = referenceMatmulNT(m <= 4 ? a : bf16Rounded(a), bf16Rounded(wf), m: m, n: n, k: k)
                 let errb = worstRelativeError(cb, refb.value, refb.magnitude)
                 #expect(errb <= Double(k + 2) * 1.2e-7, "seed \(seed) isa \(isa.rawValue) bf16 m=\(m): \(errb)")
+
+                let nb = (k + 63) / 64
+                var q = [Int8](repeating: 0, count: n * k), scales = [Float](repeating: 0, count: n * nb)
+                lt_q8_quantize(wf, n, k, &q, &scales)
+                var wq = [Float](repeating: 0, count: n * k), cq = [Float](repeating: 0, count: m * n)
+                q.withUnsafeBufferPointer { qp in
+                    scales.withUnsafeBufferPointer { sp in
+                        var t = lt_q8_tensor(q: qp.baseAddress, scales: sp.baseAddress, rows: Int64(n), cols: Int64(k))
+                        lt_q8_dequantize(&t, &wq)
+                        withKernelSettings(isa: isa) { lt_matmul_q8(a, &t, &cq, m, 0, 0) }
+                    }
+                }
+                let refq = referenceMatmulNT(a, wq, m: m, n: n, k: k)
+                let errq = worstRelativeError(cq, refq.value, refq.magnitude)
+                #expect(errq <= Double(k + 4) * 1.2e-7, "seed \(seed) isa \(isa.rawValue) q8 m=\(m): \(errq)")
             }
         }
     }

@@ -134,4 +134,38 @@ func bf16Rounded(_ x: [Float]) -> [Float] {
         lt_bf16_to_f32(h, &back, values.count)
         for (x, y) in zip(values, back) { #expect(abs(x - y) <= abs(x) / 256) }
     }
+
+    @Test(arguments: shapes)
+    func q8MatchesDequantizedReference(shape: (m: Int, n: Int, k: Int)) {
+        let seed = freshSeed()
+        var rng = SplitMix64(seed: seed)
+        let (m, n, k) = shape
+        let a = rng.uniforms(m * k), w = rng.normals(n * k, scale: 0.05)
+        let nb = (k + 63) / 64
+        var q = [Int8](repeating: 0, count: n * k), scales = [Float](repeating: 0, count: n * nb)
+        lt_q8_quantize(w, n, k, &q, &scales)
+        // The rule: scale = block absmax / 127, q = nearest integer to w / scale.
+        for r in 0..<n {
+            for b in 0..<nb {
+                let block = (b * 64)..<min(k, b * 64 + 64)
+                let amax = block.map { abs(w[r * k + $0]) }.max()!
+                #expect(scales[r * nb + b] == amax / 127)
+                for i in block {
+                    let exact = Double(w[r * k + i]) / Double(amax) * 127
+                    #expect(abs(Double(q[r * k + i]) - exact) <= 0.5 + 1e-4, "seed \(seed)")
+                }
+            }
+        }
+        var wd = [Float](repeating: 0, count: n * k), c = [Float](repeating: .nan, count: m * n)
+        q.withUnsafeBufferPointer { qp in
+            scales.withUnsafeBufferPointer { sp in
+                var t = lt_q8_tensor(q: qp.baseAddress, scales: sp.baseAddress, rows: Int64(n), cols: Int64(k))
+                lt_q8_dequantize(&t, &wd)
+                lt_matmul_q8(a, &t, &c, m, 0, 0)
+            }
+        }
+        let ref = referenceMatmulNT(a, wd, m: m, n: n, k: k)
+        let err = worstRelativeError(c, ref.value, ref.magnitude)
+        #expect(err <= Double(k + 4) * 1.2e-7, "seed \(seed) shape \(shape): error \(err)")
+    }
 }

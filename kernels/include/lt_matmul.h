@@ -41,6 +41,23 @@ void lt_matmul_nf4(const float *A, const lt_nf4_tensor *W, float *C, size_t M, i
 /// gradient through a frozen quantized layer.
 void lt_matmul_nn_nf4(const float *A, const lt_nf4_tensor *W, float *C, size_t M, int accumulate);
 
+/// 8-bit weights: each row in blocks of LT_Q8_BLOCK values sharing one float
+/// scale (the block's absmax / 127), values rounded to the nearest integer.
+/// About 8.5 bits per weight, like llama.cpp's Q8_0; used for output heads.
+#define LT_Q8_BLOCK 64
+typedef struct {
+    const int8_t *q;         // rows * cols values, row-major
+    const float *scales;     // rows * ceil(cols / LT_Q8_BLOCK)
+    int64_t rows, cols;
+} lt_q8_tensor;
+
+/// Quantizes W[rows, cols] (finite) into q and scales.
+void lt_q8_quantize(const float *W, size_t rows, size_t cols, int8_t *q, float *scales);
+/// Dequantizes into out[rows * cols].
+void lt_q8_dequantize(const lt_q8_tensor *W, float *out);
+/// C[M, rows] (+)= A[M, cols] * W^T; `bf16` as for lt_matmul_nf4.
+void lt_matmul_q8(const float *A, const lt_q8_tensor *W, float *C, size_t M, int bf16, int accumulate);
+
 /// Rounds n floats to bf16 (nearest, ties to even).
 void lt_f32_to_bf16(const float *x, uint16_t *out, size_t n);
 /// Widens n bf16 values to f32 (exact).

@@ -23,10 +23,12 @@ int lt_get_threads(void);
 /// index of the thread running it (0 = the caller), for per-thread scratch.
 typedef void (*lt_task_fn)(void *ctx, size_t begin, size_t end, int thread);
 
-/// Runs tasks 0..<n split into contiguous ranges, one per thread, and
-/// returns when all are done. Thread t gets [n*t/T, n*(t+1)/T). Runs
-/// serially on the caller when called from inside a parallel region, when
-/// another caller holds the pool, or when n is 1.
+/// Runs tasks 0..<n and returns when all are done. The tasks are cut into a
+/// few contiguous chunks per thread; threads (the caller included) claim
+/// chunks until none are left, so a worker the OS has not scheduled never
+/// holds the caller up. Which thread runs a task never changes its result.
+/// Runs serially on the caller when called from inside a parallel region,
+/// when another caller holds the pool, or when n is 1.
 void lt_parallel_for(size_t n, lt_task_fn fn, void *ctx);
 
 #endif

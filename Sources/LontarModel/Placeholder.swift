@@ -1,2 +1,0 @@
-// LontarModel: placeholder until its issue lands.
-enum LontarModelPlaceholder {}

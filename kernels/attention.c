@@ -1,0 +1,191 @@
+// Causal attention with grouped-query heads: for each (token, head) the
+// scores against every visible cached key, a softmax, and the weighted sum
+// of the cached values. Work splits over (token, head) pairs, each computed
+// entirely by one thread.
+#include "lt_attention.h"
+#include "gemm.h"
+#include "lt_internal.h"
+#include "lt_threads.h"
+#include "vmath.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+void lt_kv_store_f32(const float *kv, float *cache, size_t capacity, size_t T, size_t start,
+                     size_t G, size_t D) {
+    for (size_t t = 0; t < T; t++)
+        for (size_t g = 0; g < G; g++)
+            memcpy(cache + (g * capacity + start + t) * D, kv + (t * G + g) * D, D * sizeof(float));
+}
+
+typedef struct {
+    const float *q, *k, *v;
+    size_t capacity;
+    float *out, *lse;
+    size_t start, H, G, D;
+    float scale;
+} attention_job;
+
+#if LT_X86
+/// Scores of one query against keys 0..n-1 (D a multiple of 16), scaled.
+LT_AVX512 static void scores_avx512(const float *q, const float *k, size_t n, size_t D, float scale, float *s) {
+    for (size_t j = 0; j < n; j++) {
+        const float *kj = k + j * D;
+        __m512 acc = _mm512_mul_ps(_mm512_loadu_ps(q), _mm512_loadu_ps(kj));
+        for (size_t d = 16; d < D; d += 16) acc = _mm512_fmadd_ps(_mm512_loadu_ps(q + d), _mm512_loadu_ps(kj + d), acc);
+        s[j] = _mm512_reduce_add_ps(acc) * scale;
+    }
+}
+
+/// s[j] = exp(s[j] - m); returns the sum in float64.
+LT_AVX512 static double exp_avx512(float *s, size_t n, float m) {
+    __m512 mv = _mm512_set1_ps(m);
+    __m512d acc = _mm512_setzero_pd();
+    size_t j = 0;
+    for (; j + 16 <= n; j += 16) {
+        __m512 e = lt_exp512(_mm512_sub_ps(_mm512_loadu_ps(s + j), mv));
+        _mm512_storeu_ps(s + j, e);
+        acc = _mm512_add_pd(acc, _mm512_cvtps_pd(_mm512_castps512_ps256(e)));
+        acc = _mm512_add_pd(acc, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(e), 1))));
+    }
+    double sum = _mm512_reduce_add_pd(acc);
+    for (; j < n; j++) {
+        s[j] = expf(s[j] - m);
+        sum += s[j];
+    }
+    return sum;
+}
+
+/// out[D] = sum_j p[j] * v[j] (D a multiple of 16, at most 256).
+LT_AVX512 static void weighted_sum_avx512(const float *p, const float *v, size_t n, size_t D, float *out) {
+    __m512 acc[16];
+    size_t vecs = D / 16;
+    for (size_t i = 0; i < vecs; i++) acc[i] = _mm512_setzero_ps();
+    for (size_t j = 0; j < n; j++) {
+        __m512 pj = _mm512_set1_ps(p[j]);
+        const float *vj = v + j * D;
+        for (size_t i = 0; i < vecs; i++) acc[i] = _mm512_fmadd_ps(pj, _mm512_loadu_ps(vj + 16 * i), acc[i]);
+    }
+    for (size_t i = 0; i < vecs; i++) _mm512_storeu_ps(out + 16 * i, acc[i]);
+}
+#endif
+
+static void attention_task(void *ctx, size_t begin, size_t end, int thread) {
+    (void)thread;
+    const attention_job *job = ctx;
+    size_t H = job->H, D = job->D, group = H / job->G;
+    size_t last = (end - 1) / H;  // the furthest token of this range sees the most keys
+    float *s = malloc((job->start + last + 1) * sizeof(float));
+    if (!s) return;  // cannot happen for sane sizes; the caller checks outputs
+    int fast = 0;
+#if LT_X86
+    fast = lt_isa_active() >= LT_ISA_AVX512 && D % 16 == 0 && D <= 256;
+#endif
+    for (size_t idx = begin; idx < end; idx++) {
+        size_t t = idx / H, h = idx % H, g = h / group;
+        size_t n = job->start + t + 1;  // visible positions
+        const float *q = job->q + idx * D;
+        const float *k = job->k + g * job->capacity * D, *v = job->v + g * job->capacity * D;
+        float *out = job->out + idx * D;
+        double sum;
+        float m = -INFINITY;
+#if LT_X86
+        if (fast) {
+            scores_avx512(q, k, n, D, job->scale, s);
+            for (size_t j = 0; j < n; j++) m = s[j] > m ? s[j] : m;
+            sum = exp_avx512(s, n, m);
+            float inv = (float)(1.0 / sum);
+            for (size_t j = 0; j < n; j++) s[j] *= inv;
+            weighted_sum_avx512(s, v, n, D, out);
+            if (job->lse) job->lse[idx] = (float)((double)m + log(sum));
+            continue;
+        }
+#endif
+        for (size_t j = 0; j < n; j++) {
+            float dot = 0.0f;
+            for (size_t d = 0; d < D; d++) dot = fmaf(q[d], k[j * D + d], dot);
+            s[j] = dot * job->scale;
+            m = s[j] > m ? s[j] : m;
+        }
+        sum = 0.0;
+        for (size_t j = 0; j < n; j++) {
+            s[j] = expf(s[j] - m);
+            sum += s[j];
+        }
+        float inv = (float)(1.0 / sum);
+        for (size_t d = 0; d < D; d++) out[d] = 0.0f;
+        for (size_t j = 0; j < n; j++) {
+            float p = s[j] * inv;
+            for (size_t d = 0; d < D; d++) out[d] = fmaf(p, v[j * D + d], out[d]);
+        }
+        if (job->lse) job->lse[idx] = (float)((double)m + log(sum));
+    }
+    free(s);
+}
+
+// Prompts and training batches: a block of queries of one head at a time.
+// Their scores against a panel of 32 keys are a small matrix product, run by
+// the GEMM micro-kernel on the transposed key panel (each key is transposed
+// once per block instead of being reduced once per query).
+
+#define QUERY_BLOCK 8
+
+#if LT_X86
+typedef struct {
+    const attention_job *job;
+    size_t T, blocks;
+} blocked_job;
+
+static _Thread_local float key_panel[256 * LT_GEMM_NR] __attribute__((aligned(64)));
+
+static void attention_block_task(void *ctx, size_t begin, size_t end, int thread) {
+    (void)thread;
+    const blocked_job *bj = ctx;
+    const attention_job *job = bj->job;
+    size_t H = job->H, D = job->D, group = H / job->G;
+    size_t most = job->start + bj->T;  // keys visible to the last query
+    float *s = malloc(QUERY_BLOCK * most * sizeof(float));
+    if (!s) return;
+    for (size_t task = begin; task < end; task++) {
+        size_t h = task % H, t0 = (task / H) * QUERY_BLOCK, g = h / group;
+        size_t nq = lt_min(QUERY_BLOCK, bj->T - t0);
+        size_t nmax = job->start + t0 + nq;  // keys the block's last query sees
+        const float *k = job->k + g * job->capacity * D, *v = job->v + g * job->capacity * D;
+        const float *q = job->q + (t0 * H + h) * D;
+        for (size_t p0 = 0; p0 < nmax; p0 += LT_GEMM_NR) {
+            size_t nvalid = lt_min(LT_GEMM_NR, nmax - p0);
+            lt_pack_transpose_f32(k + p0 * D, D, nvalid, D, key_panel);
+            lt_gemm_f32_tile(nq, D, q, H * D, 1, key_panel, s + p0, nmax, nvalid, 0);
+        }
+        for (size_t i = 0; i < nq; i++) {
+            size_t n = job->start + t0 + i + 1, idx = (t0 + i) * H + h;
+            float *row = s + i * nmax;
+            float m = -INFINITY;
+            for (size_t j = 0; j < n; j++) {
+                row[j] *= job->scale;
+                m = row[j] > m ? row[j] : m;
+            }
+            double sum = exp_avx512(row, n, m);
+            float inv = (float)(1.0 / sum);
+            for (size_t j = 0; j < n; j++) row[j] *= inv;
+            weighted_sum_avx512(row, v, n, D, job->out + idx * D);
+            if (job->lse) job->lse[idx] = (float)((double)m + log(sum));
+        }
+    }
+    free(s);
+}
+#endif
+
+void lt_attention_f32(const float *q, const float *k_cache, const float *v_cache, size_t capacity,
+                      float *out, float *lse, size_t T, size_t start, size_t H, size_t G, size_t D,
+                      float scale) {
+    attention_job job = {q, k_cache, v_cache, capacity, out, lse, start, H, G, D, scale};
+#if LT_X86
+    if (T >= QUERY_BLOCK && lt_isa_active() >= LT_ISA_AVX512 && D % 16 == 0 && D <= 256) {
+        blocked_job bj = {&job, T, lt_ceil_div(T, QUERY_BLOCK)};
+        lt_parallel_for(bj.blocks * H, attention_block_task, &bj);
+        return;
+    }
+#endif
+    lt_parallel_for(T * H, attention_task, &job);
+}
