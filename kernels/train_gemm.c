@@ -26,7 +26,7 @@
 #define LT_TARGET_BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16,fma")))
 #endif
 
-#define MR 4      // rows of A per micro-kernel
+#define MR 8      // rows of A per micro-kernel (16 accumulators hide the FMA latency)
 #define NR 32     // columns of C per micro-kernel (two 16-float vectors)
 #define NC 64     // columns per task
 #define KC 256    // depth of one packed panel (even)
@@ -65,10 +65,40 @@ void lt_train_load_bf16(const void *w, size_t ld, size_t row, size_t col, size_t
     for (size_t i = 0; i < count; i++) out[i] = bf16_widen(src[i]);
 }
 
+#if defined(__x86_64__)
+/// Dequantizes whole NF4 blocks [start, start + count) (both multiples of 64):
+/// nibbles to indices with byte shuffles, codes by a 16-entry permute, one
+/// scale per block.
+LT_TARGET_512 static void nf4_blocks_avx512(const lt_nf4_tensor *t, size_t start, size_t count, float *out) {
+    const __m512 lut = _mm512_loadu_ps(lt_nf4_code);
+    const __m128i low4 = _mm_set1_epi8(0x0f);
+    for (size_t e = 0; e < count; e += LT_NF4_BLOCK) {
+        size_t i = start + e;
+        __m512 scale = _mm512_set1_ps(lt_nf4_absmax_at(t, i / LT_NF4_BLOCK));
+        for (size_t half = 0; half < 2; half++) {  // 32 elements = 16 bytes at a time
+            __m128i b = _mm_loadu_si128((const __m128i *)(t->packed + (i + 32 * half) / 2));
+            __m128i hi = _mm_and_si128(_mm_srli_epi16(b, 4), low4), lo = _mm_and_si128(b, low4);
+            __m128i first = _mm_unpacklo_epi8(hi, lo), second = _mm_unpackhi_epi8(hi, lo);
+            float *dst = out + e + 32 * half;
+            _mm512_storeu_ps(dst, _mm512_mul_ps(_mm512_permutexvar_ps(_mm512_cvtepu8_epi32(first), lut), scale));
+            _mm512_storeu_ps(dst + 16,
+                             _mm512_mul_ps(_mm512_permutexvar_ps(_mm512_cvtepu8_epi32(second), lut), scale));
+        }
+    }
+}
+#endif
+
 void lt_train_load_nf4(const void *w, size_t ld, size_t row, size_t col, size_t count, float *out) {
     (void)ld;
     const lt_nf4_tensor *t = w;
-    lt_nf4_dequantize_range(t, row * (size_t)t->cols + col, count, out);
+    size_t start = row * (size_t)t->cols + col;
+#if defined(__x86_64__)
+    if (start % LT_NF4_BLOCK == 0 && count % LT_NF4_BLOCK == 0 && lt_cpu_isa() >= LT_ISA_AVX512) {
+        nf4_blocks_avx512(t, start, count, out);
+        return;
+    }
+#endif
+    lt_nf4_dequantize_range(t, start, count, out);
 }
 
 // ------------------------------------------------------------ packing
@@ -85,6 +115,7 @@ typedef struct {
     lt_train_row_loader load;
     int transposed, accumulate, bf16;
     lt_isa isa;
+    size_t col_blocks, row_block;  // task t covers columns (t % col_blocks) and rows (t / col_blocks)
 } gemm_ctx;
 
 /// Packs B[k0:k0+kc, n0:n0+nc] as float32 [kc][NC], zero-padded.
@@ -206,15 +237,31 @@ LT_TARGET_BF16 static void micro_bf16_avx512(const uint16_t *A, size_t lda, cons
                                              float *C, size_t ldc, size_t rows, size_t cols, int add) {
     __m512 acc[MR][2];
     for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
-    for (size_t p = 0; p < kp; p++) {
-        __m512bh b0 = (__m512bh)_mm512_loadu_si512(panel + p * NC * 2);
-        __m512bh b1 = (__m512bh)_mm512_loadu_si512(panel + p * NC * 2 + 32);
-        for (size_t r = 0; r < rows; r++) {
-            uint32_t pair;
-            memcpy(&pair, A + r * lda + 2 * p, 4);
-            __m512bh a = (__m512bh)_mm512_set1_epi32((int)pair);
-            acc[r][0] = _mm512_dpbf16_ps(acc[r][0], a, b0);
-            acc[r][1] = _mm512_dpbf16_ps(acc[r][1], a, b1);
+    // A full tile gets a loop with a constant trip count, so the compiler keeps
+    // all sixteen accumulators in registers.
+    if (rows == MR) {
+        for (size_t p = 0; p < kp; p++) {
+            __m512bh b0 = (__m512bh)_mm512_loadu_si512(panel + p * NC * 2);
+            __m512bh b1 = (__m512bh)_mm512_loadu_si512(panel + p * NC * 2 + 32);
+            for (int r = 0; r < MR; r++) {
+                uint32_t pair;
+                memcpy(&pair, A + r * lda + 2 * p, 4);
+                __m512bh a = (__m512bh)_mm512_set1_epi32((int)pair);
+                acc[r][0] = _mm512_dpbf16_ps(acc[r][0], a, b0);
+                acc[r][1] = _mm512_dpbf16_ps(acc[r][1], a, b1);
+            }
+        }
+    } else {
+        for (size_t p = 0; p < kp; p++) {
+            __m512bh b0 = (__m512bh)_mm512_loadu_si512(panel + p * NC * 2);
+            __m512bh b1 = (__m512bh)_mm512_loadu_si512(panel + p * NC * 2 + 32);
+            for (size_t r = 0; r < rows; r++) {
+                uint32_t pair;
+                memcpy(&pair, A + r * lda + 2 * p, 4);
+                __m512bh a = (__m512bh)_mm512_set1_epi32((int)pair);
+                acc[r][0] = _mm512_dpbf16_ps(acc[r][0], a, b0);
+                acc[r][1] = _mm512_dpbf16_ps(acc[r][1], a, b1);
+            }
         }
     }
     __mmask16 m0 = cols >= 16 ? 0xffff : (__mmask16)((1u << cols) - 1);
@@ -240,8 +287,10 @@ static void gemm_task(void *p, size_t begin, size_t end, int thread) {
     size_t kmax = c->K < KC ? c->K : KC;
     float *tmp = malloc((kmax > NC ? kmax : NC) * sizeof(float));
     void *panel = malloc(KC * NC * sizeof(float));
-    for (size_t blk = begin; blk < end; blk++) {
+    for (size_t task = begin; task < end; task++) {
+        size_t blk = task % c->col_blocks, rblk = task / c->col_blocks;
         size_t n0 = blk * NC, nc = c->N - n0 < NC ? c->N - n0 : NC;
+        size_t m0 = rblk * c->row_block, m1 = m0 + c->row_block < c->M ? m0 + c->row_block : c->M;
         for (size_t k0 = 0; k0 < c->K; k0 += KC) {
             size_t kc = c->K - k0 < KC ? c->K - k0 : KC;
             int add = c->accumulate || k0 > 0;
@@ -249,8 +298,8 @@ static void gemm_task(void *p, size_t begin, size_t end, int thread) {
             else pack_f32(c, k0, kc, n0, nc, panel, tmp);
             for (size_t j0 = 0; j0 < nc; j0 += NR) {
                 size_t cols = nc - j0 < NR ? nc - j0 : NR;
-                for (size_t i0 = 0; i0 < c->M; i0 += MR) {
-                    size_t rows = c->M - i0 < MR ? c->M - i0 : MR;
+                for (size_t i0 = m0; i0 < m1; i0 += MR) {
+                    size_t rows = m1 - i0 < MR ? m1 - i0 : MR;
                     float *C = c->C + i0 * c->ldc + n0 + j0;
                     if (c->bf16) {
                         const uint16_t *A = c->Ab + i0 * c->ldab + k0;
@@ -281,6 +330,22 @@ static void gemm_task(void *p, size_t begin, size_t end, int thread) {
     free(tmp);
 }
 
+typedef struct {
+    const float *A;
+    uint16_t *Ab;
+    size_t K, Kp;
+} convert_ctx;
+
+/// Rows of A to bf16 with an even row length (a zero pads an odd K).
+static void convert_rows(void *p, size_t begin, size_t end, int thread) {
+    (void)thread;
+    const convert_ctx *c = p;
+    for (size_t i = begin; i < end; i++) {
+        lt_train_f32_to_bf16(c->A + i * c->K, c->Ab + i * c->Kp, c->K);
+        if (c->Kp != c->K) c->Ab[i * c->Kp + c->K] = 0;
+    }
+}
+
 static lt_isa gemm_isa_cap = LT_ISA_AVX512_BF16;
 
 void lt_train_gemm_limit_isa(int max_isa) { gemm_isa_cap = (lt_isa)max_isa; }
@@ -298,16 +363,25 @@ void lt_train_gemm(const float *A, size_t M, size_t K, size_t N, const void *w, 
                   .transposed = transposed, .accumulate = accumulate, .bf16 = bf16, .isa = isa};
     uint16_t *Ab = NULL;
     if (bf16) {
-        // A in bf16 with an even row length (a zero pads an odd K).
         size_t Kp = (K + 1) & ~(size_t)1;
         Ab = malloc(M * Kp * sizeof(uint16_t));
-        for (size_t i = 0; i < M; i++) {
-            lt_train_f32_to_bf16(A + i * K, Ab + i * Kp, K);
-            if (Kp != K) Ab[i * Kp + K] = 0;
-        }
+        convert_ctx cc = {A, Ab, K, Kp};
+        lt_train_parallel(M, convert_rows, &cc);
         c.Ab = Ab;
         c.ldab = Kp;
     }
-    lt_train_parallel((N + NC - 1) / NC, gemm_task, &c);
+    // Column blocks, and when there are too few of them to keep every thread
+    // busy (a LoRA product with r columns), row blocks too. Each C element is
+    // still summed by one task in one order.
+    c.col_blocks = (N + NC - 1) / NC;
+    size_t threads = (size_t)lt_train_get_threads(), row_blocks = 1;
+    if (c.col_blocks < 2 * threads) {
+        row_blocks = (2 * threads + c.col_blocks - 1) / c.col_blocks;
+        size_t most = (M + 63) / 64;  // at least 64 rows per task
+        if (row_blocks > most) row_blocks = most ? most : 1;
+    }
+    c.row_block = (M + row_blocks - 1) / row_blocks;
+    c.row_block = (c.row_block + MR - 1) / MR * MR;
+    lt_train_parallel(c.col_blocks * ((M + c.row_block - 1) / c.row_block), gemm_task, &c);
     free(Ab);
 }

@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import LontarTestSupport
 @testable import LontarModel
 
 @Suite struct TrainingDataTests {
@@ -79,5 +81,21 @@ import Testing
         let config = TrainingConfig(optimizer: AdamWConfig(learningRate: 1e-3), schedule: .linear, warmupSteps: 2, steps: 10)
         #expect(config.learningRate(step: 1) == 0)
         #expect(config.learningRate(step: 2) == 5e-4)
+    }
+
+    @Test(.enabled(if: TestSupport.peerAvailable(["torch", "transformers"]) || TestSupport.peersRequired))
+    func schedulesMatchTransformersItself() throws {
+        let request = try JSONSerialization.data(withJSONObject: ["warmup": 7, "total": 50, "steps": 55])
+        let result = try TestSupport.runPython([TestSupport.oracles.appendingPathComponent("peft_schedules.py").path],
+                                               stdin: request)
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: [Double]])
+        for schedule in LRSchedule.allCases {
+            let theirs = try #require(json[schedule.rawValue])
+            let ours = (0..<55).map { schedule.factor(step: $0, warmup: 7, total: 50) }
+            for (step, (a, b)) in zip(ours, theirs).enumerated() {
+                #expect(abs(a - b) < 1e-12, "\(schedule) after \(step) steps: \(a) vs transformers \(b)")
+            }
+        }
     }
 }

@@ -99,6 +99,26 @@ import LontarTestSupport
         #expect(resumed.optimizer.step == 12)
     }
 
+    @Test func trainingContinuesFromAPEFTAdapter() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = try TrainingDataset(examples: Self.corpus(count: 16, seed: 9),
+                                       config: DataConfig(sequenceLength: 16, batchSize: 4), seed: 9)
+        let config = Self.config(steps: 5)
+        let (first, trained) = try Self.run(config, data: data, dir: nil)
+        try trained.adapters.savePEFT(to: dir)
+        let loaded = try LoRAAdapters.loadPEFT(from: dir, shape: Self.shape)
+        let continued = try Trainer(model: try Self.model(), dataset: data, config: config, initialAdapters: loaded)
+        #expect(continued.adapters.parameters.array == trained.adapters.parameters.array)
+        let second = try continued.run()
+        #expect(second.losses[0] < first.losses[0], "starts where the first run left off: \(second.losses[0]) vs \(first.losses[0])")
+        var other = config
+        other.lora.rank = 4
+        #expect(throws: TrainingError.self) {
+            try Trainer(model: try Self.model(), dataset: data, config: other, initialAdapters: loaded)
+        }
+    }
+
     @Test func sameSeedSameLossesDifferentSeedDifferentLosses() throws {
         let data = try TrainingDataset(examples: Self.corpus(count: 20, seed: 5),
                                        config: DataConfig(sequenceLength: 16, batchSize: 4), seed: 5)

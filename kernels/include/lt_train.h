@@ -16,8 +16,9 @@
 
 // ---------------------------------------------------------------- Threads
 
-/// Sets how many threads the training kernels use: the shared kernel pool
-/// (lt_set_threads; default 2). Results are bit-identical whatever the count.
+/// Sets how many threads the training kernels use (default 2). They have
+/// their own pool, tuned for long regions (workers sleep between them and
+/// claim chunks dynamically). Results are bit-identical whatever the count.
 void lt_train_set_threads(int n);
 /// The number of threads the training kernels use.
 int lt_train_get_threads(void);

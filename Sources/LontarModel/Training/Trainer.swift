@@ -20,12 +20,16 @@ public final class Trainer: @unchecked Sendable {
     private var rng: TrainingRNG
     private var epochBatches: (epoch: Int, batches: [TrainingBatch])?
     private var lastCheckpoint: URL?
+    private var pagedFile: URL?
 
-    /// A new run: adapters initialised from `config.seed` as PEFT does.
+    /// A new run: adapters initialised from `config.seed` as PEFT does, or
+    /// copied from `initialAdapters` (e.g. a PEFT adapter to fine-tune
+    /// further; its LoRA settings must equal `config.lora`).
     /// `resume` continues from the latest checkpoint in `checkpointDirectory`
     /// instead (same model, data and configuration required).
     public init(model: TrainableLlama, dataset: TrainingDataset, config: TrainingConfig,
-                checkpointDirectory: URL? = nil, resume: Bool = false) throws {
+                checkpointDirectory: URL? = nil, resume: Bool = false,
+                initialAdapters: LoRAAdapters? = nil) throws {
         guard config.steps >= 1, config.gradientAccumulation >= 1, config.lora.rank >= 1,
               !config.lora.targets.isEmpty, (0..<1).contains(config.lora.dropout) else {
             throw TrainingError.invalidConfiguration(
@@ -36,12 +40,21 @@ public final class Trainer: @unchecked Sendable {
         self.config = config
         self.checkpointDirectory = checkpointDirectory
         adapters = LoRAAdapters(shape: model.shape, config: config.lora)
-        adapters.initialize(seed: config.seed)
+        if let initialAdapters {
+            guard initialAdapters.config == config.lora, initialAdapters.shape == model.shape else {
+                throw TrainingError.invalidConfiguration(
+                    "the initial adapters' LoRA settings or model shape differ from the run's")
+            }
+            adapters.copy(from: initialAdapters)
+        } else {
+            adapters.initialize(seed: config.seed)
+        }
         if config.pagedOptimizer {
             let dir = checkpointDirectory ?? FileManager.default.temporaryDirectory
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            optimizer = try AdamW(config: config.optimizer, count: adapters.parameterCount,
-                                  pagedFile: dir.appendingPathComponent("optimizer-\(getpid()).paged"))
+            let file = dir.appendingPathComponent(".optimizer-\(UUID().uuidString).paged")
+            optimizer = try AdamW(config: config.optimizer, count: adapters.parameterCount, pagedFile: file)
+            pagedFile = file
         } else {
             optimizer = AdamW(config: config.optimizer, count: adapters.parameterCount)
         }
@@ -58,10 +71,8 @@ public final class Trainer: @unchecked Sendable {
     }
 
     deinit {
-        if config.pagedOptimizer {
-            let dir = checkpointDirectory ?? FileManager.default.temporaryDirectory
-            try? FileManager.default.removeItem(at: dir.appendingPathComponent("optimizer-\(getpid()).paged"))
-        }
+        // The paged state is scratch: checkpoints hold their own copy.
+        if let pagedFile { try? FileManager.default.removeItem(at: pagedFile) }
     }
 
     private func restore(from dir: URL) throws {

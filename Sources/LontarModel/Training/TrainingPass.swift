@@ -44,8 +44,8 @@ public final class TrainingPass: @unchecked Sendable {
 
     private var rows = 0, sequences = 0
     private var inputs: [FloatBuffer] = []
-    private var acts: [TrainingLayerActivations] = []
-    private var grads: LayerGradients?
+    private var acts: [TrainingActivations] = []
+    private var grads: TrainingGradients?
     private var normed = FloatBuffer(count: 0), normRstd = FloatBuffer(count: 0)
     private var dCur = FloatBuffer(count: 0), dNext = FloatBuffer(count: 0)
     private var logits = FloatBuffer(count: 0)
@@ -93,9 +93,9 @@ public final class TrainingPass: @unchecked Sendable {
         inputs = (0...s.layers).map { _ in FloatBuffer(count: rows * s.dim) }
         acts = []  // free before allocating the new set
         acts = (0..<wantActs).map { _ in
-            TrainingLayerActivations(shape: s, rows: rows, sequences: sequences, lora: adapters.config)
+            TrainingActivations(shape: s, rows: rows, sequences: sequences, lora: adapters.config)
         }
-        grads = training ? LayerGradients(shape: s, rows: rows) : nil
+        grads = training ? TrainingGradients(shape: s, rows: rows) : nil
         normed = FloatBuffer(count: rows * s.dim)
         normRstd = FloatBuffer(count: rows)
         dCur = FloatBuffer(count: training ? rows * s.dim : 0)
@@ -166,7 +166,7 @@ public final class TrainingPass: @unchecked Sendable {
     }
 
     /// y += LoRA(x) for `target` when the layer has that adapter.
-    private func loraForward(_ l: Int, _ target: LoRATarget, _ a: TrainingLayerActivations, x: UnsafePointer<Float>,
+    private func loraForward(_ l: Int, _ target: LoRATarget, _ a: TrainingActivations, x: UnsafePointer<Float>,
                              y: UnsafeMutablePointer<Float>, seed: UInt64?) {
         guard let s = adapters.slot(l, target), let t = a.loraT[target] else { return }
         let cfg = adapters.config, p = adapters.parameters
@@ -175,13 +175,13 @@ public final class TrainingPass: @unchecked Sendable {
                               cfg.rank, cfg.scale, p0, seed.map { dropoutSeed($0, layer: l, target: target) } ?? 0)
     }
 
-    private func project(_ l: Int, _ target: LoRATarget, _ a: TrainingLayerActivations, x: UnsafePointer<Float>,
+    private func project(_ l: Int, _ target: LoRATarget, _ a: TrainingActivations, x: UnsafePointer<Float>,
                          y: UnsafeMutablePointer<Float>, accumulate: Bool, seed: UInt64?) {
         model.layers[l].projection(target).forward(x, y, rows: rows, accumulate: accumulate)
         loraForward(l, target, a, x: x, y: y, seed: seed)
     }
 
-    private func forwardLayer(_ l: Int, _ a: TrainingLayerActivations, batch: TrainingBatch, dropoutSeed seed: UInt64?) {
+    private func forwardLayer(_ l: Int, _ a: TrainingActivations, batch: TrainingBatch, dropoutSeed seed: UInt64?) {
         let s = model.shape, layer = model.layers[l], n = rows
         let x = inputs[l].pointer, out = inputs[l + 1].pointer
         let neox: Int32 = s.ropeInterleaved ? 0 : 1
@@ -248,7 +248,7 @@ public final class TrainingPass: @unchecked Sendable {
     // MARK: - Backward
 
     /// LoRA backward for `target`: gradients into the adapter, input gradient into dx.
-    private func loraBackward(_ l: Int, _ target: LoRATarget, _ a: TrainingLayerActivations, x: UnsafePointer<Float>,
+    private func loraBackward(_ l: Int, _ target: LoRATarget, _ a: TrainingActivations, x: UnsafePointer<Float>,
                               dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, seed: UInt64) {
         guard let s = adapters.slot(l, target), let t = a.loraT[target] else { return }
         let cfg = adapters.config, p = adapters.parameters, g = adapters.gradients
@@ -258,14 +258,14 @@ public final class TrainingPass: @unchecked Sendable {
     }
 
     /// dx (+)= dy W + LoRA's input gradient, for `target`.
-    private func projectBack(_ l: Int, _ target: LoRATarget, _ a: TrainingLayerActivations, x: UnsafePointer<Float>,
+    private func projectBack(_ l: Int, _ target: LoRATarget, _ a: TrainingActivations, x: UnsafePointer<Float>,
                              dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, accumulate: Bool, seed: UInt64) {
         model.layers[l].projection(target).backwardInput(dy, dx, rows: rows, accumulate: accumulate)
         loraBackward(l, target, a, x: x, dy: dy, dx: dx, seed: seed)
     }
 
     /// From dCur = dL/d(output of layer l), writes dL/d(input of layer l) into dNext.
-    private func backwardLayer(_ l: Int, _ a: TrainingLayerActivations, batch: TrainingBatch, dropoutSeed seed: UInt64) {
+    private func backwardLayer(_ l: Int, _ a: TrainingActivations, batch: TrainingBatch, dropoutSeed seed: UInt64) {
         let s = model.shape, layer = model.layers[l], n = rows, g = grads!
         let x = inputs[l].pointer, dOut = dCur.pointer
         let neox: Int32 = s.ropeInterleaved ? 0 : 1

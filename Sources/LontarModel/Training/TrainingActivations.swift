@@ -1,7 +1,7 @@
 /// What one decoder layer's forward pass keeps for its backward pass, for
 /// `rows` tokens. With gradient checkpointing a single set is reused: each
 /// layer's forward is recomputed from its saved input just before its backward.
-final class TrainingLayerActivations {
+final class TrainingActivations {
     let xn1, rstd1, q, k, v, attn, lse, h1, xn2, rstd2, gate, up, act: FloatBuffer
     /// LoRA's t = dropout(x) A^T [rows, r] per adapted projection.
     var loraT: [LoRATarget: FloatBuffer] = [:]
@@ -32,7 +32,7 @@ final class TrainingLayerActivations {
 }
 
 /// Scratch gradients for one layer's backward pass (shared by all layers).
-final class LayerGradients {
+final class TrainingGradients {
     let dAct, dGate, dUp, dXn, dH1, dAttn, dq, dk, dv: FloatBuffer
 
     init(shape: LlamaShape, rows: Int) {
