@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "LontarCommands", dependencies: [
             "LontarLanguage", "LontarFrame", "LontarRender", "LontarTokenizers", "LontarModel", "LontarModelFiles",
         ]),
-        .target(name: "LontarNotebook", dependencies: ["LontarCommands", "LontarLanguage", "LontarRender"]),
+        .target(name: "LontarNotebook", dependencies: ["LontarCommands", "LontarLanguage", "LontarRender", "LontarModelFiles"]),
         .target(name: "LontarREPL", dependencies: ["LontarCommands", "LontarLanguage", "LontarNotebook", "LontarRender", "CReadline"]),
         .executableTarget(name: "lontar", dependencies: ["LontarNotebook", "LontarREPL", "LontarCommands", "LontarModelFiles"]),
         // Used by the test targets only: repository paths and the Python peers.

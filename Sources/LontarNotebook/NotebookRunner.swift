@@ -1,6 +1,7 @@
 import Foundation
 import LontarCommands
 import LontarLanguage
+import LontarModelFiles
 
 /// Runs a notebook's cells in one session and renders the output document:
 /// the prose unchanged, each cell's source, then its results.
@@ -101,31 +102,13 @@ public struct NotebookRunner {
     }
 }
 
-/// Writes a file atomically: a temporary file in the same folder, flushed to
-/// disk, then renamed over the target, so a reader never sees half a file
-/// and a crash never leaves one.
+/// Writes a file atomically (creating its folder): the temporary-file,
+/// fsync and rename dance is `AtomicFile`'s, shared with the model writers.
 public func writeAtomically(_ data: Data, to url: URL) throws {
-    let directory = url.deletingLastPathComponent()
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-    guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-        throw LontarError("cannot write \(temporary.path)")
-    }
-    let handle = try FileHandle(forWritingTo: temporary)
-    do {
-        try handle.write(contentsOf: data)
-        try handle.synchronize()
-        try handle.close()
-    } catch {
-        try? handle.close()
-        try? FileManager.default.removeItem(at: temporary)
-        throw error
-    }
-    if rename(temporary.path, url.path) != 0 {
-        let reason = String(cString: strerror(errno))
-        try? FileManager.default.removeItem(at: temporary)
-        throw LontarError("cannot write \(url.path): \(reason)")
-    }
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    let file = try AtomicFile(destination: url)
+    try file.write(data)
+    try file.commit()
 }
 
 /// Builds the output document: prose and cell sources verbatim, generated
