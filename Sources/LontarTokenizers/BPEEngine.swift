@@ -28,6 +28,23 @@ final class BPEEngine: @unchecked Sendable {
     func specialID(_ text: String) -> Int32? { specialIDs[text] }
 
     /// Encodes `base[0 ..< count]` into `sink`.
+    /// The ids of `bytes` (the body of every tokenizer's `encode(utf8:)`).
+    func ids(_ bytes: UnsafeBufferPointer<UInt8>, parsing: SpecialTokenParsing) -> [Int32] {
+        guard let base = bytes.baseAddress else { return [] }
+        var sink = ArraySink()
+        sink.ids.reserveCapacity(bytes.count / 3 + 4)
+        encode(base, bytes.count, parsing: parsing, into: &sink)
+        return sink.ids
+    }
+
+    /// How many ids `bytes` encodes to, without building them.
+    func count(_ bytes: UnsafeBufferPointer<UInt8>, parsing: SpecialTokenParsing) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        var sink = CountingSink()
+        encode(base, bytes.count, parsing: parsing, into: &sink)
+        return sink.count
+    }
+
     func encode<S: TokenSink>(_ base: UnsafePointer<UInt8>, _ count: Int, parsing: SpecialTokenParsing, into sink: inout S) {
         switch parsing {
         case .none:

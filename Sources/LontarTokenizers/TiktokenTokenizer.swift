@@ -105,18 +105,11 @@ public final class TiktokenTokenizer: Tokenizer {
     }
 
     public func encode(utf8 bytes: UnsafeBufferPointer<UInt8>, parseSpecial: SpecialTokenParsing) -> [Int32] {
-        guard let base = bytes.baseAddress else { return [] }
-        var sink = ArraySink()
-        sink.ids.reserveCapacity(bytes.count / 3 + 4)
-        engine.encode(base, bytes.count, parsing: parseSpecial, into: &sink)
-        return sink.ids
+        engine.ids(bytes, parsing: parseSpecial)
     }
 
     public func countTokens(utf8 bytes: UnsafeBufferPointer<UInt8>, parseSpecial: SpecialTokenParsing) -> Int {
-        guard let base = bytes.baseAddress else { return 0 }
-        var sink = CountingSink()
-        engine.encode(base, bytes.count, parsing: parseSpecial, into: &sink)
-        return sink.count
+        engine.count(bytes, parsing: parseSpecial)
     }
 }
 
