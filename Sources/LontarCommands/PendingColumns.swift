@@ -9,16 +9,34 @@ import LontarLanguage
 /// frame engine evaluates the composed expression chunk by chunk, keeping
 /// only a chunk's intermediates. The next command that needs the frame, or
 /// the end of the statement, materialises it.
+///
+/// Materialising hands the base frame over to the rewrite (and keeps the
+/// result), so when nothing else holds the original text, the frame engine
+/// can release it while the cleaned text is written.
 final class PendingColumns: LontarObject, FrameConvertible, @unchecked Sendable {
-    let base: Frame
-    /// Column → its expression over `base`'s columns, in first-touched order.
+    private enum State {
+        case pending(base: Frame)
+        case done(Result<Frame, LontarError>)
+    }
+    /// Touched only from the session's thread, like every value.
+    private var state: State
+    /// Column → its expression over the base frame's columns, in first-touched order.
     let pending: [(column: String, expression: ColumnExpression)]
     let location: SourcePosition
 
     init(base: Frame, pending: [(column: String, expression: ColumnExpression)], location: SourcePosition) {
-        self.base = base
+        self.state = .pending(base: base)
         self.pending = pending
         self.location = location
+    }
+
+    /// The frame and the expressions still to apply to it, for the next stage
+    /// to compose onto (a materialised result has none left).
+    private var composable: (base: Frame, pending: [(column: String, expression: ColumnExpression)]) {
+        switch state {
+        case .pending(let base): (base, pending)
+        case .done(let result): ((try? result.get()) ?? Frame(), [])
+        }
     }
 
     /// `value` (a frame or pending columns) with `transform` applied to `columns`.
@@ -31,8 +49,7 @@ final class PendingColumns: LontarObject, FrameConvertible, @unchecked Sendable 
             base = f
             pending = []
         case .object(let p as PendingColumns):
-            base = p.base
-            pending = p.pending
+            (base, pending) = p.composable
         default:
             throw LontarError("expected a frame, not \(value.typeName)", at: location)
         }
@@ -52,12 +69,27 @@ final class PendingColumns: LontarObject, FrameConvertible, @unchecked Sendable 
     }
 
     func materialize() throws(LontarError) -> Frame {
-        var frame = base
-        for (column, expression) in pending {
-            let computed = try frameCall(location) { try base.evaluate(expression, as: column) }
-            try frameCall(location) { try frame.add(computed) }
+        guard case .pending(let base) = state else {
+            guard case .done(let result) = state else { preconditionFailure() }
+            return try result.get()
         }
-        return frame
+        // Hand `base` to the rewrite without keeping a copy here (no closure
+        // captures it, and `consume` ends this binding even in debug builds),
+        // so the frame engine can see that it owns the text alone.
+        state = .done(.success(Frame()))
+        let result = rewrite(consume base)
+        state = .done(result)
+        return try result.get()
+    }
+
+    private func rewrite(_ base: consuming Frame) -> Result<Frame, LontarError> {
+        do {
+            return .success(try base.rewritingColumns(pending))
+        } catch let error as LontarError {
+            return .failure(error)
+        } catch {
+            return .failure(LontarError(String(describing: error), at: location))
+        }
     }
 
     var typeName: String { "frame" }

@@ -2,7 +2,7 @@
 ///
 /// Frames are values: operations return new frames and share nothing mutable.
 public struct Frame: Sendable, Equatable {
-    public private(set) var columns: [Column]
+    public internal(set) var columns: [Column]
     public private(set) var rowCount: Int
 
     /// An empty frame with no columns and no rows.

@@ -42,6 +42,7 @@ public struct Invocation {
     public let input: Value?
     var bound: [String: Expression]
     var flags: Set<String>
+    private let evaluated = EvaluatedTerms()
 
     /// Whether the parameter was given (or piped in, for the first positional).
     public func has(_ name: String) -> Bool {
@@ -57,7 +58,14 @@ public struct Invocation {
 
     /// The evaluated value of a parameter; piped input fills the first positional.
     public func value(_ name: String) throws(LontarError) -> Value? {
-        if let expression = bound[name] { return try session.evaluate(expression) }
+        if let expression = bound[name] {
+            // Each term is evaluated once per call, however often a command
+            // asks (a notebook run may hand a variable's value to its reader).
+            if let known = evaluated.values[name] { return known }
+            let value = try session.evaluate(expression)
+            evaluated.values[name] = value
+            return value
+        }
         if name == spec.positional.first?.name, let input { return input }
         return nil
     }
@@ -289,4 +297,9 @@ public final class CommandRegistry: @unchecked Sendable {
     public func command(_ name: String) -> CommandSpec? { commands[name] }
 
     public var names: [String] { commands.keys.sorted() }
+}
+
+/// The values of an invocation's terms, once evaluated.
+private final class EvaluatedTerms: @unchecked Sendable {
+    var values: [String: Value] = [:]
 }

@@ -1,5 +1,5 @@
 /// Where something is in a source: a notebook, a REPL entry, a file.
-public struct SourcePosition: Sendable, Equatable, CustomStringConvertible {
+public struct SourcePosition: Sendable, Hashable, CustomStringConvertible {
     /// The file name as the user gave it (e.g. `notebooks/paper.md`), or `<repl>`.
     public var file: String
     /// 1-based line in that file.

@@ -49,6 +49,14 @@ public final class Session: @unchecked Sendable {
     }
     /// Whether the output goes to an interactive terminal (progress bars, streaming).
     public var isInteractive = false
+    /// The whole program's variable liveness, when it is known in advance (a
+    /// notebook run): frames are then handed to their last reader and dead
+    /// variables dropped. Nil at the REPL, which keeps every variable.
+    public var liveness: VariableLiveness?
+    /// Variables the current statement may take out of the session on reading.
+    private var movable: Set<String> = []
+    /// Variables handed to a statement that then failed, and where it stands.
+    private var movedAway: [String: SourcePosition] = [:]
 
     public init(registry: CommandRegistry, parameterOverrides: [String: Value] = [:],
                 workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
@@ -95,6 +103,12 @@ public final class Session: @unchecked Sendable {
 
     public func execute(_ statement: Statement) throws(LontarError) {
         cancellation.reset()
+        let plan = liveness?.plan(at: statement.location) ?? VariableLiveness.Plan()
+        movable = plan.moves
+        defer {
+            movable = []
+            for name in plan.deadAfter { variables[name] = nil }
+        }
         switch statement {
         case let .parameter(name, expression, location):
             if declaredParameters.contains(where: { $0.name == name }) {
@@ -113,6 +127,7 @@ public final class Session: @unchecked Sendable {
             let value = try settle(try evaluate(pipeline), at: pipeline.location)
             for display in presenter(value) { emit(display) }
         }
+        for name in plan.moves { movedAway[name] = nil }      // it succeeded
     }
 
     /// Deferred frames become real frames at the end of a statement, so a
@@ -182,7 +197,16 @@ public final class Session: @unchecked Sendable {
             case .null: return .null
             }
         case .identifier(let name, let location):
+            if movable.contains(name), case .frame? = variables[name] {
+                // Its last reader: take it, so the statement holds the only copy.
+                movedAway[name] = location
+                return variables.removeValue(forKey: name)!
+            }
             if let value = variables[name] { return value }
+            if let reader = movedAway[name] {
+                throw LontarError("'\(name)' has no value: it was handed to the statement at \(reader), which failed",
+                                  at: location)
+            }
             var notes = didYouMean(name, in: Array(variables.keys))
             if registry.command(name) != nil { notes.append("'\(name)' is a command; it cannot be used as a value here") }
             throw LontarError("unknown variable '\(name)'", at: location, notes: notes)

@@ -42,6 +42,7 @@ public struct NotebookRunner {
         // The output builder is captured by the session's display sink.
         let output = MarkdownWriter()
         output.block("<!-- Rendered by `lontar run \(document.file)`\(Self.parameterSummary(options.parameters)). Edit the notebook, not this file. -->")
+        session.liveness = Self.liveness(of: document, in: session)
         var errors: [LontarError] = []
         var cellIndex = 0
         var cellsRun = 0
@@ -82,6 +83,21 @@ public struct NotebookRunner {
         }
         let markdown = output.text
         return Result(markdown: markdown, errors: errors, cellsRun: cellsRun, cellCount: cellCount)
+    }
+
+    /// The notebook's statements in run order, for freeing each variable
+    /// after its last use (a cell that does not parse uses every word in it).
+    static func liveness(of document: NotebookDocument, in session: Session) -> VariableLiveness {
+        var units: [VariableLiveness.Unit] = []
+        for segment in document.segments {
+            guard case .cell(let cell) = segment else { continue }
+            if let statements = try? session.parse(cell.source, file: document.file, firstLine: cell.firstLine) {
+                units += statements.map { .statement($0) }
+            } else {
+                units.append(.opaque(VariableLiveness.words(in: cell.source)))
+            }
+        }
+        return VariableLiveness(units)
     }
 
     private static func parameterSummary(_ parameters: [String: Value]) -> String {

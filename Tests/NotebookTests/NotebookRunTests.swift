@@ -93,3 +93,43 @@ import LontarTestSupport
         #expect(try run(text).markdown == (try run(text)).markdown)
     }
 }
+
+/// A notebook run frees each variable after its last use and hands a frame
+/// to the statement that replaces it; results are the same as keeping them.
+@Suite struct NotebookLivenessTests {
+    func run(_ text: String, keepGoing: Bool = false) throws -> NotebookRunner.Result {
+        let document = try NotebookDocument.parse(text, file: "nb.md")
+        return NotebookRunner(options: .init(keepGoing: keepGoing)).run(document, workingDirectory: TestSupport.repoRoot)
+    }
+
+    @Test func replacingAFrameInPlaceGivesTheSameResults() throws {
+        let result = try run("""
+        ```lontar
+        t = table(word: ["Alpha  Beta", " GAMMA "], n: [1, 2])
+        u = t | tokenize word
+        sum u word_words
+        t = t | lower word | replace word /\\s+/ with " " | trim word
+        show t
+        ```
+        """)
+        #expect(result.errors.isEmpty)
+        #expect(result.markdown.contains("| alpha beta |"))
+        #expect(result.markdown.contains("| gamma      |"))
+        #expect(result.markdown.contains("|               5 |"))   // Spark's counts, before cleaning: 3 + 2
+    }
+
+    @Test func aFailedStatementThatTookAFrameSaysSo() throws {
+        let result = try run("""
+        ```lontar
+        t = table(word: ["A"], n: [1])
+        t = t | lower word | filter where nosuch > 1
+        ```
+
+        ```lontar
+        show t
+        ```
+        """, keepGoing: true)
+        #expect(result.errors.count == 2)
+        #expect(result.errors.last?.message == "'t' has no value: it was handed to the statement at nb.md:3:5, which failed")
+    }
+}

@@ -159,6 +159,12 @@ extension Frame {
     /// evaluating anything, and for runtime errors (overflow, division by zero,
     /// malformed casts) with the first failing row.
     public func evaluate(_ expression: ColumnExpression, as name: String? = nil) throws -> Column {
+        try evaluate(expression, as: name, rowsConsumed: { _ in })
+    }
+
+    /// `evaluate`, telling `rowsConsumed` after each chunk how many leading
+    /// rows are done (in order), so a caller can release their inputs.
+    func evaluate(_ expression: ColumnExpression, as name: String?, rowsConsumed: (Int) -> Void) throws -> Column {
         let name = name ?? expression.description
         let type = try expression.resultType(in: self)
         if case .column(let source) = expression, var c = column(named: source) {
@@ -178,10 +184,13 @@ extension Frame {
             hint = s.bytes.count
         }
         var appender = ColumnAppender(type: resultType, rows: count, bytes: hint)
+        var rowsDone = 0
         try Parallel.mapInOrder(count: count) { rows in
             try Evaluator(context: context, rows: rows).evaluate(expression).materialize(type: resultType)
         } consume: { piece in
             appender.append(piece)
+            rowsDone += piece.count
+            rowsConsumed(rowsDone)
         }
         return appender.finish(name: name)
     }
