@@ -60,23 +60,41 @@ public final class LinearWeight: @unchecked Sendable {
     public let inFeatures: Int
     let storage: Storage
 
-    /// Converts a float32 matrix [out, in] (row-major) to `format`.
-    public init(_ values: FloatBuffer, out: Int, in inFeatures: Int, format: WeightFormat) {
+    /// Converts a float32 matrix [out, in] (row-major) to `format` (an f32
+    /// weight keeps `values` itself).
+    public convenience init(_ values: FloatBuffer, out: Int, in inFeatures: Int, format: WeightFormat) {
         precondition(values.count == out * inFeatures, "LinearWeight: \(values.count) values for [\(out), \(inFeatures)]")
-        outFeatures = out
-        self.inFeatures = inFeatures
+        if format == .f32 {
+            self.init(storage: .f32(values), out: out, in: inFeatures)
+        } else {
+            self.init(converting: values.pointer, out: out, in: inFeatures, format: format)
+        }
+    }
+
+    /// Converts the float32 matrix [out, in] at `values`, which it does not
+    /// keep, to `format` (so a loader can reuse one buffer for every tensor).
+    public convenience init(converting values: UnsafePointer<Float>, out: Int, in inFeatures: Int, format: WeightFormat) {
+        let count = out * inFeatures
         switch format {
         case .f32:
-            storage = .f32(values)
+            let copy = FloatBuffer(count: count)
+            copy.pointer.update(from: values, count: count)
+            self.init(storage: .f32(copy), out: out, in: inFeatures)
         case .bf16:
-            let p = UnsafeMutablePointer<UInt16>.allocate(capacity: max(1, values.count))
-            lt_f32_to_bf16(values.pointer, p, values.count)
-            storage = .bf16(p)
+            let p = UnsafeMutablePointer<UInt16>.allocate(capacity: max(1, count))
+            lt_f32_to_bf16(values, p, count)
+            self.init(storage: .bf16(p), out: out, in: inFeatures)
         case .nf4:
-            storage = .nf4(NF4Matrix(quantizing: values.pointer, rows: out, cols: inFeatures))
+            self.init(storage: .nf4(NF4Matrix(quantizing: values, rows: out, cols: inFeatures)), out: out, in: inFeatures)
         case .q8:
-            storage = .q8(Q8Matrix(quantizing: values.pointer, rows: out, cols: inFeatures))
+            self.init(storage: .q8(Q8Matrix(quantizing: values, rows: out, cols: inFeatures)), out: out, in: inFeatures)
         }
+    }
+
+    private init(storage: Storage, out: Int, in inFeatures: Int) {
+        outFeatures = out
+        self.inFeatures = inFeatures
+        self.storage = storage
     }
 
     deinit {

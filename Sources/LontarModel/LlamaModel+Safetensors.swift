@@ -16,26 +16,35 @@ extension LlamaModel {
         }
         let checkpoint = try SafetensorsCheckpoint(contentsOf: folder)
         let path = folder.path
-        func load(_ name: String, _ shape: [Int]) throws -> FloatBuffer {
+        func load(_ name: String, _ shape: [Int], into out: UnsafeMutableBufferPointer<Float>) throws {
             guard let t = checkpoint.tensorIfPresent(name) else {
                 throw ModelError(.missingTensor, file: path, tensor: name, "missing from the checkpoint")
             }
             guard t.shape == shape else {
                 throw ModelError(.shapeMismatch, file: path, tensor: name, "shape \(t.shape), but the configuration needs \(shape)")
             }
-            let out = FloatBuffer(count: t.elementCount)
-            try t.floats(into: out.buffer)
-            if let bad = out.firstNonFinite() {
-                let cols = shape.last ?? 1
+            try t.floats(into: out)
+            let bad = lt_first_nonfinite_f32(out.baseAddress, out.count)
+            if bad >= 0 {
+                let bad = Int(bad), cols = shape.last ?? 1
                 let position = shape.count > 1 ? "row \(bad / cols), column \(bad % cols)" : "element \(bad)"
                 throw ModelError(.nonFiniteWeights, file: path, tensor: name, "\(position) is \(out[bad]) (weights must be finite)")
             }
+        }
+        func load(_ name: String, _ shape: [Int]) throws -> FloatBuffer {
+            let out = FloatBuffer(count: shape.reduce(1, *))
+            try load(name, shape, into: out.buffer)
             return out
         }
         let d = config.hiddenSize, hd = config.headDim, F = config.intermediateSize
         let H = config.numAttentionHeads, G = config.numKeyValueHeads
+        // One reused float32 buffer for weights converted to another format
+        // (see the GGUF loader: per-tensor buffers fragment the heap).
+        let scratch = FloatBuffer(count: format == .f32 ? 0 : config.largestBlockWeight)
         func linear(_ name: String, _ rows: Int, _ cols: Int) throws -> LinearWeight {
-            LinearWeight(try load(name, [rows, cols]), out: rows, in: cols, format: format)
+            if format == .f32 { return LinearWeight(try load(name, [rows, cols]), out: rows, in: cols, format: .f32) }
+            try load(name, [rows, cols], into: UnsafeMutableBufferPointer(rebasing: scratch.buffer[0 ..< rows * cols]))
+            return LinearWeight(converting: scratch.pointer, out: rows, in: cols, format: format)
         }
         let embedding = try load("model.embed_tokens.weight", [config.vocabSize, d])
         var layers: [LlamaLayer] = []

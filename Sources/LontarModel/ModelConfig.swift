@@ -3,6 +3,12 @@ import LontarModelFiles
 
 /// Named Llama configurations for random-weight models and tests.
 extension LlamaConfig {
+    /// Elements of the largest linear weight of a block (a loader's scratch size).
+    var largestBlockWeight: Int {
+        let d = hiddenSize, attention = numAttentionHeads * headDim
+        return max(attention * d, numKeyValueHeads * headDim * d, intermediateSize * d)
+    }
+
     /// The names `named(_:)` knows.
     public static let knownNames = ["tiny", "smollm2-135m", "llama3-8b", "llama3.1-8b"]
 

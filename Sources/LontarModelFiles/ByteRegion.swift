@@ -70,6 +70,20 @@ public final class ByteRegion: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(rebasing: region.bytes[0 ..< count])
     }
 
+    /// Drops the resident pages of `range` (whole pages inside it) from this
+    /// process's memory. Only a file mapping does this: its pages were never
+    /// written, so the system reads them back from the file if they are
+    /// touched again. A heap copy keeps its bytes.
+    public func releaseResidentPages(_ range: Range<Int>) {
+        guard mapped, let base = bytes.baseAddress, !range.isEmpty else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = Int(bitPattern: base) + range.lowerBound
+        let first = (start + page - 1) / page * page
+        let last = (start + range.count) / page * page
+        guard last > first, let pointer = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        _ = madvise(pointer, last - first, Int32(MADV_DONTNEED))
+    }
+
     deinit {
         guard parent == nil, let base = bytes.baseAddress else { return }
         if mapped {

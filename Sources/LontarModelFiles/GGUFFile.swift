@@ -130,4 +130,10 @@ public struct GGUFTensor: @unchecked Sendable {
     public var bytes: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: file.region.bytes[info.fileOffset ..< info.fileOffset + info.byteCount])
     }
+
+    /// Tells the system this tensor's bytes are not needed in memory for now
+    /// (a loader that has converted them); reading them again still works.
+    public func releaseResidentPages() {
+        file.region.releaseResidentPages(info.fileOffset ..< info.fileOffset + info.byteCount)
+    }
 }
