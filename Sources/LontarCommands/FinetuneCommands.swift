@@ -108,20 +108,40 @@ enum FinetuneCommands {
         })
 
         registry.register(CommandSpec(
-            "save", summary: "Save a fine-tuning run's adapters in PEFT's format (adapter_config.json + adapter_model.safetensors).",
+            "save", summary: "Save a fine-tuning run's adapters: PEFT's format, a llama.cpp LoRA adapter, or a merged GGUF model.",
             positional: [ParameterSpec("run", required: true, help: "a fine-tuning run"),
-                         ParameterSpec("what", .word(["adapter"]), required: true, help: "adapter"),
-                         ParameterSpec("path", required: true, help: "the folder")],
-            details: "Tensor names are PEFT's (base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight …), so PEFT's PeftModel.from_pretrained loads them.",
-            examples: ["save tuned adapter \"outputs/adapter\""]
+                         ParameterSpec("what", .word(["adapter", "gguf", "merged"]), required: true,
+                                       help: "adapter (PEFT), gguf (llama.cpp LoRA adapter) or merged (GGUF model)"),
+                         ParameterSpec("path", required: true, help: "the folder (adapter) or .gguf file (gguf, merged)")],
+            details: "adapter writes adapter_config.json + adapter_model.safetensors with PEFT's tensor names (base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight …), so PEFT's PeftModel.from_pretrained loads them. gguf writes a llama.cpp LoRA adapter (float32; llama-cli -m BASE.gguf --lora PATH). merged writes the base model's GGUF with W + (alpha/r)·B·A in every adapted weight (float16; all other tensors and metadata copied).",
+            examples: ["save tuned adapter \"outputs/adapter\"", "save tuned gguf \"outputs/adapter.gguf\""]
         ) { call in
             guard case .object(let run as TunedObject) = try call.require("run") else {
                 throw call.typeError("run", "a fine-tuning run", try call.require("run"))
             }
             let path = try call.string("path")!
             let url = call.session.resolvePath(path)
-            try modelCall(call.location(of: "path")) { try run.adapters.savePEFT(to: url, baseModel: run.base.source) }
-            return .display([.text("saved \(NumberFormat.grouped(run.adapters.parameterCount)) adapter parameters to \(path)")])
+            let count = NumberFormat.grouped(run.adapters.parameterCount)
+            switch call.word("what") {
+            case "gguf":
+                try modelCall(call.location(of: "path")) { try run.adapters.saveGGUF(to: url) }
+                return .display([.text("saved \(count) adapter parameters to \(path) (llama.cpp LoRA adapter)")])
+            case "merged":
+                let session = call.session
+                let baseURL: URL
+                do {
+                    baseURL = try ModelStore(root: TokenizerLoader.modelsRoot(session)).resolve(run.base.source)
+                } catch {
+                    throw LontarError("merging needs the base model's file: \(error)", at: call.location)
+                }
+                try modelCall(call.location(of: "path")) {
+                    try run.adapters.mergeIntoGGUF(base: GGUFFile(contentsOf: baseURL), to: url)
+                }
+                return .display([.text("saved \(run.base.label) with the adapters merged to \(path)")])
+            default:
+                try modelCall(call.location(of: "path")) { try run.adapters.savePEFT(to: url, baseModel: run.base.source) }
+                return .display([.text("saved \(count) adapter parameters to \(path)")])
+            }
         })
 
         registry.register(CommandSpec(

@@ -20,6 +20,8 @@ public final class Trainer: @unchecked Sendable {
     private var rng: TrainingRNG
     private var epochBatches: (epoch: Int, batches: [TrainingBatch])?
     private var lastCheckpoint: URL?
+    /// The step `lastCheckpoint` holds.
+    private var lastCheckpointStep: Int?
     private var pagedFile: URL?
 
     /// A new run: adapters initialised from `config.seed` as PEFT does, or
@@ -91,6 +93,7 @@ public final class Trainer: @unchecked Sendable {
         losses = meta.losses
         evalLosses = meta.evalLosses
         lastCheckpoint = folder
+        lastCheckpointStep = meta.step
     }
 
     /// Writes a checkpoint now (into `checkpointDirectory`) and returns its folder.
@@ -102,6 +105,7 @@ public final class Trainer: @unchecked Sendable {
                                       evalLosses: evalLosses, parameterCount: adapters.parameterCount, stateSHA256: "")
         let folder = try TrainingCheckpoint.write(meta, parameters: adapters.parameters, optimizer: optimizer, to: dir)
         lastCheckpoint = folder
+        lastCheckpointStep = step
         return folder
     }
 
@@ -180,7 +184,8 @@ public final class Trainer: @unchecked Sendable {
     }
 
     private func finish(_ status: TrainingResult.Status) throws -> TrainingResult {
-        let folder = try saveCheckpoint()
+        // Stopped right after a checkpoint (or resumed a finished run): it is already on disk.
+        let folder = lastCheckpointStep == step ? lastCheckpoint : try saveCheckpoint()
         return TrainingResult(status: status, steps: step, losses: losses, evalLosses: evalLosses,
                               checkpoint: (folder ?? lastCheckpoint)?.path)
     }

@@ -35,7 +35,15 @@ struct TrainingCheckpoint: Codable {
                       to directory: URL) throws -> URL {
         let fm = FileManager.default
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
-        let name = String(format: "checkpoint-%06d", meta.step)
+        // A step that already has a folder (Ctrl-C right after a checkpoint
+        // step, resuming a finished run) gets a new name: `latest` may name
+        // the old folder, which must stay whole until `latest` moves on.
+        var name = String(format: "checkpoint-%06d", meta.step)
+        if fm.fileExists(atPath: directory.appendingPathComponent(name).path) {
+            let base = name
+            var n = 1
+            repeat { name = "\(base).\(n)"; n += 1 } while fm.fileExists(atPath: directory.appendingPathComponent(name).path)
+        }
         let final = directory.appendingPathComponent(name)
         let temp = directory.appendingPathComponent(".\(name).tmp-\(getpid())")
         try? fm.removeItem(at: temp)
@@ -51,7 +59,6 @@ struct TrainingCheckpoint: Codable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try writeSynced(state, to: temp.appendingPathComponent("state.bin"))
         try writeSynced(try encoder.encode(meta), to: temp.appendingPathComponent("trainer.json"))
-        if fm.fileExists(atPath: final.path) { try fm.removeItem(at: final) }
         try rename(temp, final)
         syncDirectory(directory)
         // Point `latest` at it, atomically.
@@ -59,9 +66,11 @@ struct TrainingCheckpoint: Codable {
         try writeSynced(Data(name.utf8), to: latestTemp)
         try rename(latestTemp, directory.appendingPathComponent(latestName))
         syncDirectory(directory)
-        // Older checkpoints are no longer needed.
+        // Older checkpoints are no longer needed, nor what a killed writer
+        // left half-written (one writer per folder).
         for item in (try? fm.contentsOfDirectory(atPath: directory.path)) ?? []
-        where item.hasPrefix("checkpoint-") && item != name {
+        where (item.hasPrefix("checkpoint-") && item != name)
+            || ((item.hasPrefix(".checkpoint-") || item.hasPrefix(".latest.tmp-")) && item.contains(".tmp-")) {
             try? fm.removeItem(at: directory.appendingPathComponent(item))
         }
         return final
