@@ -2,6 +2,7 @@ import Foundation
 import LontarFrame
 import LontarLanguage
 import LontarModel
+import LontarTokenizers
 import LontarModelFiles
 import LontarRender
 
@@ -71,6 +72,63 @@ enum ModelCommands {
             let ids = try m.promptIDs(prompt, chat: call.flag("chat"), at: call.location(of: "prompt"))
             let text = try generate(m, ids, options, session: call.session, at: call.location)
             return .display([.preformatted(text)])
+        })
+
+        registry.register(CommandSpec(
+            "chat", summary: "A multi-turn conversation with a model, in its chat template.",
+            positional: [ParameterSpec("model", required: true, help: "a model")],
+            keywords: [ParameterSpec("on", help: "the user's turns (a list of strings); at the prompt, omit it to type them"),
+                       ParameterSpec("system", help: "a system message to start the conversation"),
+                       ParameterSpec("max", help: "at most this many new tokens per reply (default 128)"),
+                       ParameterSpec("temperature", help: "0 (default) is greedy; above 0 samples"),
+                       ParameterSpec("top_k", help: "sample among the K likeliest tokens (0: all)"),
+                       ParameterSpec("top_p", help: "sample within this probability mass (default 1)"),
+                       ParameterSpec("repetition", help: "repetition penalty (default 1: none)"),
+                       ParameterSpec("seed", help: "the sampling seed of the first reply (default 0; reply n uses seed + n)")],
+            details: "Every reply sees the whole conversation so far. At the prompt, `chat MODEL` asks for your turns one by one (replies stream as they are generated; Ctrl-C stops a reply) until you type :end. With `on [...]` the turns are given, so the conversation runs in a notebook too and its transcript is the result.",
+            examples: ["chat base on [\"What is a language model?\", \"Say it in one sentence.\"] max 48",
+                       "chat tuned system \"You write abstracts.\""]
+        ) { call in
+            let m = try model(call, "model")
+            var options = try generationOptions(call)
+            var messages: [ChatMessage] = []
+            if let system = try call.string("system") { messages.append(ChatMessage(role: "system", content: system)) }
+            var transcript: [String] = []
+            func reply(to text: String) throws(LontarError) {
+                messages.append(ChatMessage(role: "user", content: text))
+                let ids = try m.chatIDs(messages, at: call.location)
+                let answer = try generate(m, ids, options, session: call.session, at: call.location)
+                messages.append(ChatMessage(role: "assistant", content: answer))
+                transcript += ["[user] " + text, "[assistant] " + answer]
+                options.seed &+= 1
+            }
+            if let given = try call.value("on") {
+                guard case .list(let turns) = given else { throw call.typeError("on", "a list of strings", given) }
+                for turn in turns {
+                    guard case .string(let text) = turn else { throw call.typeError("on", "a list of strings", turn) }
+                    try reply(to: text)
+                }
+                return .display([.preformatted(transcript.joined(separator: "\n"))])
+            }
+            guard let read = call.session.readUserLine else {
+                throw LontarError("chat without 'on [...]' needs someone at the prompt", at: call.location,
+                                  notes: ["in a notebook, give the turns: chat MODEL on [\"first question\", \"follow-up\"]"])
+            }
+            call.session.log("chatting with \(m.label); type :end to finish")
+            while let line = read("you> ") {
+                let text = line.trimmingCharacters(in: .whitespaces)
+                if text == ":end" { break }
+                if text.isEmpty { continue }
+                do {
+                    try reply(to: text)
+                } catch where call.session.cancellation.isCancelled {
+                    // Ctrl-C stops this reply, not the conversation.
+                    call.session.cancellation.reset()
+                    messages.removeLast()
+                    call.session.log("(reply stopped)")
+                }
+            }
+            return .display(call.session.isInteractive ? [] : [.preformatted(transcript.joined(separator: "\n"))])
         })
 
         registry.register(CommandSpec(

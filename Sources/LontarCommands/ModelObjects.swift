@@ -51,12 +51,16 @@ final class ModelObject: LontarObject, TokenizerProviding, @unchecked Sendable {
 
     /// Prompt ids for `text`, with the model's chat template when `chat`.
     func promptIDs(_ text: String, chat: Bool, at location: SourcePosition) throws(LontarError) -> [Int32] {
+        if chat { return try chatIDs([ChatMessage(role: "user", content: text)], at: location) }
+        guard let tokenizer else { throw LontarError("model \(label) has no tokenizer", at: location) }
+        return tokenizer.encode(text + promptSuffix, addSpecialTokens: true).map { Int32($0) }
+    }
+
+    /// A conversation in the model's chat template, ready for the assistant's reply.
+    func chatIDs(_ messages: [ChatMessage], at location: SourcePosition) throws(LontarError) -> [Int32] {
         guard let tokenizer else { throw LontarError("model \(label) has no tokenizer", at: location) }
         do {
-            if chat {
-                return try tokenizer.encodeChat([ChatMessage(role: "user", content: text)]).map { Int32($0) }
-            }
-            return tokenizer.encode(text + promptSuffix, addSpecialTokens: true).map { Int32($0) }
+            return try tokenizer.encodeChat(messages).map { Int32($0) }
         } catch {
             throw LontarError(String(describing: error), at: location)
         }

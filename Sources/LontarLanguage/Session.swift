@@ -49,6 +49,10 @@ public final class Session: @unchecked Sendable {
     }
     /// Whether the output goes to an interactive terminal (progress bars, streaming).
     public var isInteractive = false
+    /// Reads one line typed by the person at the prompt, showing `prompt`
+    /// (nil at end of input), for conversational commands such as `chat`.
+    /// Set by the REPL; nil in a notebook run, which has no one to ask.
+    public var readUserLine: ((_ prompt: String) -> String?)?
     /// The whole program's variable liveness, when it is known in advance (a
     /// notebook run): frames are then handed to their last reader and dead
     /// variables dropped. Nil at the REPL, which keeps every variable.

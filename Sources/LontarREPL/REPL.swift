@@ -46,10 +46,17 @@ public final class REPL {
 
     // MARK: Non-interactive (piped) input
 
+    /// Lines of piped input read so far (entries and lines read by `chat`).
+    private var lineNumber = 0
+
     private func runPiped() {
         var buffer = ""
         var startLine = 1
-        var lineNumber = 0
+        session.readUserLine = { [unowned self] _ in
+            guard let line = readLine(strippingNewline: true) else { return nil }
+            self.lineNumber += 1
+            return line
+        }
         while let line = readLine(strippingNewline: true) {
             lineNumber += 1
             if buffer.isEmpty { startLine = lineNumber }
@@ -70,6 +77,14 @@ public final class REPL {
     private func runInteractive() {
         let editor = LineEditor(completer: Completer(session: session))
         Interrupts.install(cancellation: session.cancellation)
+        session.readUserLine = { prompt in
+            Interrupts.atPrompt = true
+            defer { Interrupts.atPrompt = false }
+            let line = editor.readLine(prompt: prompt)
+            if Interrupts.takeDroppedLine() { return "" }
+            if let line, !line.trimmingCharacters(in: .whitespaces).isEmpty { editor.addHistory(line) }
+            return line
+        }
         out("Lontar — type :help for commands, :quit to leave.")
         var buffer = ""
         while true {

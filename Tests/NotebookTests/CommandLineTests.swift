@@ -33,6 +33,33 @@ import LontarTestSupport
         #expect(result.status == 1)
     }
 
+    static var smolLM2Available: Bool {
+        FileManager.default.fileExists(atPath: TestSupport.repoRoot
+            .appendingPathComponent("models/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf").path) || TestSupport.peersRequired
+    }
+
+    @Test(.enabled(if: smolLM2Available)) func chatThroughAPipeKeepsTheConversation() throws {
+        let result = try lontar([], stdin: """
+        m = load model "smollm2" as nf4
+        chat m max 12
+        What is the capital of France?
+        And of Italy?
+        :end
+        chat m on ["What is the capital of France?", "And of Italy?"] max 12
+        print "after"
+        """)
+        #expect(result.status == 0)
+        let lines = result.text.split(separator: "\n").map(String.init)
+        #expect(lines.count == 9)
+        guard lines.count == 9 else { return }
+        #expect(lines[0] == "[user] What is the capital of France?")
+        #expect(lines[1].hasPrefix("[assistant] ") && lines[1].contains("Paris"))
+        #expect(lines[2] == "[user] And of Italy?")
+        #expect(lines[3].contains("Rome"))              // the second reply sees the first turn
+        #expect(Array(lines[4 ..< 8]) == Array(lines[0 ..< 4]))   // given turns: the same conversation
+        #expect(lines[8] == "after")
+    }
+
     @Test func replSavesAndLoadsNotebooks() throws {
         let folder = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -133,3 +133,17 @@ import LontarTestSupport
         #expect(result.errors.last?.message == "'t' has no value: it was handed to the statement at nb.md:3:5, which failed")
     }
 }
+
+@Suite struct NotebookChatTests {
+    @Test func chatWithoutTurnsNeedsSomeoneAtThePrompt() throws {
+        let document = try NotebookDocument.parse("""
+        ```lontar
+        m = new model tiny seed 1
+        chat m
+        ```
+        """, file: "nb.md")
+        let result = NotebookRunner().run(document, workingDirectory: TestSupport.repoRoot)
+        #expect(result.errors.first?.message == "chat without 'on [...]' needs someone at the prompt")
+        #expect(result.errors.first?.location?.line == 3)
+    }
+}
