@@ -14,6 +14,7 @@
 //   LontarModel                  Llama models, NF4, forward/backward, generation, QLoRA
 //   LontarModelFiles             GGUF and safetensors readers/writers, model fetching
 //   LontarKernels (kernels/)     C kernels: NF4, matmul, attention, norms, optimizers
+//   LontarSystem                 atomic file writes, errno text, edit distance
 //
 // Dependencies only point down. No package dependencies: Foundation and the
 // system's libreadline only.
@@ -38,17 +39,18 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("m"), .linkedLibrary("pthread")]),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
 
+        .target(name: "LontarSystem"),
         .target(name: "LontarRegex"),
-        .target(name: "LontarFrame", dependencies: ["LontarRegex"]),
-        .target(name: "LontarModelFiles", dependencies: ["LontarKernels"]),
+        .target(name: "LontarFrame", dependencies: ["LontarRegex", "LontarSystem"]),
+        .target(name: "LontarModelFiles", dependencies: ["LontarKernels", "LontarSystem"]),
         .target(name: "LontarTokenizers", dependencies: ["LontarModelFiles"]),
         .target(name: "LontarModel", dependencies: ["LontarKernels", "LontarModelFiles", "LontarTokenizers"]),
         .target(name: "LontarRender"),
-        .target(name: "LontarLanguage", dependencies: ["LontarFrame"]),
+        .target(name: "LontarLanguage", dependencies: ["LontarFrame", "LontarSystem"]),
         .target(name: "LontarCommands", dependencies: [
             "LontarLanguage", "LontarFrame", "LontarRender", "LontarTokenizers", "LontarModel", "LontarModelFiles",
         ]),
-        .target(name: "LontarNotebook", dependencies: ["LontarCommands", "LontarLanguage", "LontarRender", "LontarModelFiles"]),
+        .target(name: "LontarNotebook", dependencies: ["LontarCommands", "LontarLanguage", "LontarRender", "LontarSystem"]),
         .target(name: "LontarREPL", dependencies: ["LontarCommands", "LontarLanguage", "LontarNotebook", "LontarRender", "CReadline"]),
         .executableTarget(name: "lontar", dependencies: ["LontarNotebook", "LontarREPL", "LontarCommands", "LontarModelFiles"]),
         // Used by the test targets only: repository paths and the Python peers.
@@ -57,11 +59,11 @@ let package = Package(
         .testTarget(name: "KernelTests", dependencies: ["LontarTestSupport", "LontarKernels"]),
         .testTarget(name: "RegexTests", dependencies: ["LontarTestSupport", "LontarRegex"]),
         .testTarget(name: "FrameTests", dependencies: ["LontarTestSupport", "LontarFrame"]),
-        .testTarget(name: "ModelFilesTests", dependencies: ["LontarTestSupport", "LontarModelFiles"]),
+        .testTarget(name: "ModelFilesTests", dependencies: ["LontarTestSupport", "LontarModelFiles", "LontarSystem"]),
         .testTarget(name: "TokenizerTests", dependencies: ["LontarTestSupport", "LontarTokenizers", "LontarModelFiles"]),
         .testTarget(name: "ModelTests", dependencies: ["LontarTestSupport", "LontarModel", "LontarKernels", "LontarModelFiles"]),
         .testTarget(name: "RenderTests", dependencies: ["LontarTestSupport", "LontarRender"]),
-        .testTarget(name: "LanguageTests", dependencies: ["LontarTestSupport", "LontarLanguage"]),
+        .testTarget(name: "LanguageTests", dependencies: ["LontarTestSupport", "LontarLanguage", "LontarSystem"]),
         .testTarget(name: "NotebookTests", dependencies: ["LontarTestSupport", "LontarNotebook", "LontarREPL", "LontarCommands"]),
     ]
 )

@@ -106,13 +106,3 @@ extension Invocation {
     }
 }
 
-/// Runs a frame-engine call, turning its errors into located Lontar errors.
-func frameCall<T>(_ location: SourcePosition, _ body: () throws -> T) throws(LontarError) -> T {
-    do {
-        return try body()
-    } catch let error as LontarError {
-        throw error
-    } catch {
-        throw LontarError(String(describing: error), at: location)
-    }
-}

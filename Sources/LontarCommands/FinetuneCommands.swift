@@ -124,7 +124,7 @@ enum FinetuneCommands {
             let count = NumberFormat.grouped(run.adapters.parameterCount)
             switch call.word("what") {
             case "gguf":
-                try modelCall(call.location(of: "path")) { try run.adapters.saveGGUF(to: url) }
+                try engineCall(call.location(of: "path")) { try run.adapters.saveGGUF(to: url) }
                 return .display([.text("saved \(count) adapter parameters to \(path) (llama.cpp LoRA adapter)")])
             case "merged":
                 let session = call.session
@@ -134,12 +134,12 @@ enum FinetuneCommands {
                 } catch {
                     throw LontarError("merging needs the base model's file: \(error)", at: call.location)
                 }
-                try modelCall(call.location(of: "path")) {
+                try engineCall(call.location(of: "path")) {
                     try run.adapters.mergeIntoGGUF(base: GGUFFile(contentsOf: baseURL), to: url)
                 }
                 return .display([.text("saved \(run.base.label) with the adapters merged to \(path)")])
             default:
-                try modelCall(call.location(of: "path")) { try run.adapters.savePEFT(to: url, baseModel: run.base.source) }
+                try engineCall(call.location(of: "path")) { try run.adapters.savePEFT(to: url, baseModel: run.base.source) }
                 return .display([.text("saved \(count) adapter parameters to \(path)")])
             }
         })
@@ -244,7 +244,7 @@ enum FinetuneCommands {
             throw LontarError("fine-tuning needs the base model's file: \(error)", at: call.location)
         }
         session.log("finetune: \(examples.count) examples, \(config.steps) steps of \(data.batchSize)×\(data.sequenceLength) tokens, LoRA r \(lora.rank) on \(lora.targets.map(\.rawValue).joined(separator: ","))")
-        let (result, trainer) = try modelCall(call.location) { () throws -> (TrainingResult, Trainer) in
+        let (result, trainer) = try engineCall(call.location) { () throws -> (TrainingResult, Trainer) in
             let trainable = try TrainableLlama.load(contentsOf: modelURL, format: .nf4, compute: .bf16)
             let dataset = try TrainingDataset(examples: examples, config: data, seed: config.seed)
             let trainer = try Trainer(model: trainable, dataset: dataset, config: config,
@@ -254,7 +254,7 @@ enum FinetuneCommands {
             progress.finish()
             return (result, trainer)
         }
-        let merged = try modelCall(call.location) { try base.model.merging(trainer.adapters) }
+        let merged = try engineCall(call.location) { try base.model.merging(trainer.adapters) }
         let tunedModel = ModelObject(model: merged, tokenizer: tokenizer, source: base.source, label: "\(base.label) + LoRA",
                                      promptSuffix: call.flag("chat") ? "" : FinetuneCommands.plainSeparator)
         var summary = "QLoRA fine-tuning \(result.status == TrainingResult.Status.completed ? "finished" : "stopped") after \(result.steps) steps"

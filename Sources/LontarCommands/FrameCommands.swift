@@ -27,7 +27,7 @@ enum FrameCommands {
             options.onError = call.word("on_error") == "skip" ? .skip : .fail
             let format = call.word("format").flatMap(FileFormat.init(rawValue:))
             let url = call.session.resolvePath(path)
-            let (frame, report) = try frameCall(call.location) { try FrameReader.read(url: url, format: format, options: options) }
+            let (frame, report) = try engineCall(call.location) { try FrameReader.read(url: url, format: format, options: options) }
             if report.rowsSkipped > 0 {
                 var lines = ["skipped \(groupThousands(report.rowsSkipped)) malformed records of \(path); the first:"]
                 lines += report.issues.prefix(5).map { "  \(path):\($0.position): \($0.message)" }
@@ -45,7 +45,7 @@ enum FrameCommands {
             let f = try call.frame("frame")
             let path = try call.string("path")!
             let format = call.word("format").flatMap(FileFormat.init(rawValue:))
-            try frameCall(call.location) { try FrameWriter.write(f, to: call.session.resolvePath(path), format: format) }
+            try engineCall(call.location) { try FrameWriter.write(f, to: call.session.resolvePath(path), format: format) }
             return .display([.text("wrote \(groupThousands(f.rowCount)) rows to \(path)")])
         })
 
@@ -71,7 +71,7 @@ enum FrameCommands {
             examples: ["papers | limit 100"]
         ) { call in
             let f = try call.frame("frame"), n = try call.integer("rows")!
-            return .frame(try frameCall(call.location(of: "rows")) { try f.limit(n) })
+            return .frame(try engineCall(call.location(of: "rows")) { try f.limit(n) })
         })
 
         registry.register(CommandSpec(
@@ -81,7 +81,7 @@ enum FrameCommands {
         ) { call in
             let f = try call.frame("frame")
             let names = try call.columns("columns", in: f)!
-            return .frame(try frameCall(call.location) { try f.select(names) })
+            return .frame(try engineCall(call.location) { try f.select(names) })
         })
 
         registry.register(CommandSpec(
@@ -91,7 +91,7 @@ enum FrameCommands {
         ) { call in
             let f = try call.frame("frame")
             let names = try call.columns("columns", in: f)!
-            return .frame(try frameCall(call.location) { try f.drop(names) })
+            return .frame(try engineCall(call.location) { try f.drop(names) })
         })
 
         registry.register(CommandSpec(
@@ -103,7 +103,7 @@ enum FrameCommands {
             let f = try call.frame("frame")
             let old = try call.columns("column", in: f)!.first!
             let new = try call.columns("to")!.first!
-            return .frame(try frameCall(call.location) { try f.rename(old, to: new) })
+            return .frame(try engineCall(call.location) { try f.rename(old, to: new) })
         })
 
         registry.register(CommandSpec(
@@ -116,7 +116,7 @@ enum FrameCommands {
             let f = try call.frame("frame")
             let name = try call.columns("name")!.first!
             let e = try call.columnExpression("expression", over: f)!
-            return .frame(try frameCall(call.location(of: "expression")) { try f.withColumn(name, e) })
+            return .frame(try engineCall(call.location(of: "expression")) { try f.withColumn(name, e) })
         })
 
         let predicate = ParameterSpec("where", .columnExpression, required: true, help: "the condition over columns")
@@ -128,7 +128,7 @@ enum FrameCommands {
         ) { call in
             let f = try call.frame("frame")
             let e = try call.columnExpression("where", over: f)!
-            return .frame(try frameCall(call.location(of: "where")) { try f.filter(e) })
+            return .frame(try engineCall(call.location(of: "where")) { try f.filter(e) })
         })
 
         registry.register(CommandSpec(
@@ -140,7 +140,7 @@ enum FrameCommands {
             let f = try call.frame("frame")
             let names = try call.columns("by", in: f)!
             let keys = names.map { SortKey($0, ascending: !call.flag("desc")) }
-            return .frame(try frameCall(call.location) { try f.sort(keys) })
+            return .frame(try engineCall(call.location) { try f.sort(keys) })
         })
 
         registry.register(CommandSpec(
@@ -150,9 +150,9 @@ enum FrameCommands {
         ) { call in
             let f = try call.frame("frame")
             if let names = try call.columns("columns", in: f) {
-                return .frame(try frameCall(call.location) { try f.dropDuplicates(names) })
+                return .frame(try engineCall(call.location) { try f.dropDuplicates(names) })
             }
-            return .frame(try frameCall(call.location) { try f.distinct() })
+            return .frame(try engineCall(call.location) { try f.distinct() })
         })
 
         registry.register(CommandSpec(
@@ -166,8 +166,8 @@ enum FrameCommands {
             let f = try call.frame("frame")
             let keys = try call.columns("by", in: f)!
             let aggregations = try aggregationList(call, frame: f)
-            let grouped = try frameCall(call.location) { try f.groupBy(keys, aggregations) }
-            return .frame(try frameCall(call.location) { try grouped.sort(keys.map { SortKey($0) }) })
+            let grouped = try engineCall(call.location) { try f.groupBy(keys, aggregations) }
+            return .frame(try engineCall(call.location) { try grouped.sort(keys.map { SortKey($0) }) })
         })
 
         registry.register(CommandSpec(
@@ -186,11 +186,11 @@ enum FrameCommands {
                 if n > f.rowCount {
                     throw LontarError("cannot sample \(groupThousands(n)) rows from \(groupThousands(f.rowCount))", at: call.location(of: "rows"))
                 }
-                return .frame(try frameCall(call.location) { try f.sample(count: n, seed: seed) })
+                return .frame(try engineCall(call.location) { try f.sample(count: n, seed: seed) })
             }
             if let p = try call.double("fraction") {
                 guard (0 ... 1).contains(p) else { throw LontarError("fraction must be between 0 and 1", at: call.location(of: "fraction")) }
-                return .frame(try frameCall(call.location) { try f.sample(fraction: p, seed: seed) })
+                return .frame(try engineCall(call.location) { try f.sample(fraction: p, seed: seed) })
             }
             throw LontarError("sample needs rows N or fraction F", at: call.location, notes: ["usage: \(call.spec.usage)"])
         })
@@ -239,7 +239,7 @@ enum FrameCommands {
             let (pattern, _) = try call.regex("pattern")!
             let name = try call.columns("as")?.first ?? column + "_parts"
             let limit = try call.integer("limit") ?? -1
-            return .frame(try frameCall(call.location) { try f.withColumn(name, .split(.column(column), pattern: pattern, limit: limit)) })
+            return .frame(try engineCall(call.location) { try f.withColumn(name, .split(.column(column), pattern: pattern, limit: limit)) })
         })
 
         registry.register(CommandSpec(
@@ -272,7 +272,7 @@ enum FrameCommands {
             let f = try call.frame("frame")
             let column = try call.columns("column", in: f)!.first!
             let top = try call.integer("top") ?? 20
-            return .frame(try frameCall(call.location) { try f.tokenFrequencies(column, top: top) })
+            return .frame(try engineCall(call.location) { try f.tokenFrequencies(column, top: top) })
         })
 
         registry.register(CommandSpec(
@@ -283,7 +283,7 @@ enum FrameCommands {
         ) { call in
             let f = try call.frame("frame")
             let names = try call.columns("columns", in: f) ?? []
-            return .frame(try frameCall(call.location) { try f.describe(names) })
+            return .frame(try engineCall(call.location) { try f.describe(names) })
         })
 
         registry.register(CommandSpec(
@@ -293,7 +293,7 @@ enum FrameCommands {
         ) { call in
             let f = try call.frame("frame")
             let names = try call.columns("columns", in: f) ?? []
-            return .frame(try frameCall(call.location) { try f.summary(columns: names) })
+            return .frame(try engineCall(call.location) { try f.summary(columns: names) })
         })
 
         registry.register(CommandSpec(
@@ -303,7 +303,7 @@ enum FrameCommands {
         ) { call in
             let f = try call.frame("frame")
             let names = try call.columns("columns", in: f)!
-            return .frame(try frameCall(call.location) { try f.aggregate(names.map { Aggregation.sum($0) }) })
+            return .frame(try engineCall(call.location) { try f.aggregate(names.map { Aggregation.sum($0) }) })
         })
     }
 
@@ -313,9 +313,9 @@ enum FrameCommands {
                                 _ tokens: (ColumnExpression) -> ColumnExpression) throws(LontarError) -> Frame {
         var result = frame
         for name in names {
-            result = try frameCall(location) { try result.withColumn(name + "_words", .size(tokens(.column(name)))) }
+            result = try engineCall(location) { try result.withColumn(name + "_words", .size(tokens(.column(name)))) }
             if keep {
-                result = try frameCall(location) { try result.withColumn(name + "_tokens", tokens(.column(name))) }
+                result = try engineCall(location) { try result.withColumn(name + "_tokens", tokens(.column(name))) }
             }
         }
         return result

@@ -40,7 +40,7 @@ enum ModelCommands {
                 throw LontarError("unknown model shape '\(shape)'", at: call.location(of: "shape"),
                                   notes: didYouMean(shape, in: LlamaConfig.knownNames) + ["shapes: \(LlamaConfig.knownNames.joined(separator: ", "))"])
             }
-            let model = try modelCall(call.location) { try LlamaModel.random(named: shape, seed: seed, format: format) }
+            let model = try engineCall(call.location) { try LlamaModel.random(named: shape, seed: seed, format: format) }
             return .object(ModelObject(model: model, tokenizer: nil, source: shape, label: "\(shape) (random, \(format.rawValue))"))
         })
 
@@ -154,8 +154,8 @@ enum ModelCommands {
                 if ids.count >= 2 { sequences.append(Array(ids)) }
             }
             guard !sequences.isEmpty else { throw LontarError("no text of two tokens or more in '\(column)'", at: call.location) }
-            let result = try modelCall(call.location) { try m.model.perplexity(sequences) }
-            let frame = try frameCall(call.location) {
+            let result = try engineCall(call.location) { try m.model.perplexity(sequences) }
+            let frame = try engineCall(call.location) {
                 try Frame(columns: [
                     Column(name: "model", storage: .string(StringColumn([m.label]))),
                     Column(name: "texts", storage: .int64([Int64(sequences.count)])),
@@ -197,7 +197,7 @@ enum ModelCommands {
         var stream = tokenizer.streamingDecoder(skipSpecial: true)
         let interactive = session.isInteractive
         let cancellation = session.cancellation
-        let generation = try modelCall(location) {
+        let generation = try engineCall(location) {
             try m.model.generate(prompt: ids, options: options,
                                  decode: { (try? tokenizer.decode($0.map { Int($0) }, skipSpecial: true)) ?? "" }) { token in
                 if interactive, let piece = try? stream.append(Int(token.id)) {
@@ -236,13 +236,3 @@ enum ModelCommands {
     }
 }
 
-/// Runs an engine call, turning its errors into located Lontar errors.
-func modelCall<T>(_ location: SourcePosition, _ body: () throws -> T) throws(LontarError) -> T {
-    do {
-        return try body()
-    } catch let error as LontarError {
-        throw error
-    } catch {
-        throw LontarError(String(describing: error), at: location)
-    }
-}

@@ -63,7 +63,7 @@ final class PendingColumns: LontarObject, FrameConvertible, @unchecked Sendable 
         }
         // Check types and regexes now, so the error points at this stage.
         for (_, expression) in pending {
-            _ = try frameCall(location) { try expression.resultType(in: base) }
+            _ = try engineCall(location) { try expression.resultType(in: base) }
         }
         return PendingColumns(base: base, pending: pending, location: location)
     }

@@ -18,7 +18,7 @@ enum TextCommands {
             let rows = try call.integer("rows")!
             guard rows >= 0 else { throw LontarError("rows must not be negative", at: call.location(of: "rows")) }
             let seed = UInt64(bitPattern: Int64(try call.integer("seed") ?? 0))
-            return .frame(try frameCall(call.location) { try PaperCorpus.generate(rows: rows, seed: seed) })
+            return .frame(try engineCall(call.location) { try PaperCorpus.generate(rows: rows, seed: seed) })
         })
 
         registry.register(CommandSpec(
@@ -38,7 +38,7 @@ enum TextCommands {
             var result = f
             for name in names {
                 let counts = try bpeCounts(f, name, tokenizer.tokenizer, at: call.location(of: "columns"))
-                try frameCall(call.location) { try result.add(counts) }
+                try engineCall(call.location) { try result.add(counts) }
                 try call.session.cancellation.check()
             }
             return .frame(result)
@@ -66,7 +66,7 @@ enum TextCommands {
             let ids = tokenizer.encode(text, addSpecialTokens: special, parseSpecial: special ? .all : .none)
             var pieces = StringColumn()
             for id in ids { pieces.append(visible(tokenizer.tokenText(id) ?? "")) }
-            let frame = try frameCall(call.location) {
+            let frame = try engineCall(call.location) {
                 try Frame(columns: [
                     Column(name: "position", storage: .int64(ids.indices.map { Int64($0) })),
                     Column(name: "id", storage: .int64(ids.map { Int64($0) })),
@@ -149,7 +149,7 @@ enum TextCommands {
             dropped.append(total == 0 ? 0 : ((total - keptTokens) / total * 10000).rounded() / 10000)
             windows.append(Int64(counts.reduce(0) { $0 + max(1, ($1 / l).rounded(.up)) }))
         }
-        return try frameCall(location) {
+        return try engineCall(location) {
             try Frame(columns: [
                 Column(name: "context", storage: .int64(limits.map { Int64($0) })),
                 Column(name: "rows_over", storage: .int64(rowsOver)),

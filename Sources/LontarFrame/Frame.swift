@@ -1,3 +1,5 @@
+import LontarSystem
+
 /// A dataframe: equally long, uniquely named, typed columns.
 ///
 /// Frames are values: operations return new frames and share nothing mutable.
@@ -84,37 +86,10 @@ public enum FrameError: Error, Equatable, CustomStringConvertible {
         }
     }
 
-    /// "; did you mean 'x'?" for the closest names (edit distance ≤ a third
-    /// of the name, or a case-insensitive match), else "".
+    /// "; did you mean 'x'?" for the closest names, else "".
     static func suggestion(for name: String, among names: [String]) -> String {
-        let lowered = name.lowercased()
-        let limit = max(1, name.count / 3)
-        var scored: [(name: String, distance: Int)] = []
-        for candidate in names {
-            let d = editDistance(lowered, candidate.lowercased())
-            if d <= limit { scored.append((candidate, d)) }
-        }
-        scored.sort { a, b in a.distance != b.distance ? a.distance < b.distance : a.name < b.name }
-        guard !scored.isEmpty else { return "" }
-        let best = scored.prefix(3).map { "'" + $0.name + "'" }.joined(separator: " or ")
-        return "; did you mean \(best)?"
-    }
-
-    /// Levenshtein distance over characters.
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0 ... b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1 ... a.count {
-            current[0] = i
-            for j in 1 ... b.count {
-                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                current[j] = min(min(previous[j], current[j - 1]) + 1, substitution)
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
+        let best = closeMatches(for: name, in: names)
+        guard !best.isEmpty else { return "" }
+        return "; did you mean " + best.map { "'" + $0 + "'" }.joined(separator: " or ") + "?"
     }
 }

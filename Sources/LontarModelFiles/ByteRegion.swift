@@ -1,4 +1,5 @@
 import Foundation
+import LontarSystem
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -30,10 +31,10 @@ public final class ByteRegion: @unchecked Sendable {
         name = path
         parent = nil
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw ModelFileError(.io, file: path, "cannot open: \(ByteRegion.errnoText())") }
+        if fd < 0 { throw ModelFileError(.io, file: path, "cannot open: \(errnoText())") }
         defer { close(fd) }
         var info = stat()
-        if fstat(fd, &info) != 0 { throw ModelFileError(.io, file: path, "cannot stat: \(ByteRegion.errnoText())") }
+        if fstat(fd, &info) != 0 { throw ModelFileError(.io, file: path, "cannot stat: \(errnoText())") }
         if (info.st_mode & S_IFMT) == S_IFDIR { throw ModelFileError(.io, file: path, "is a directory, not a file") }
         let size = Int(info.st_size)
         if size == 0 {
@@ -44,7 +45,7 @@ public final class ByteRegion: @unchecked Sendable {
         }
         guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0),
               base != UnsafeMutableRawPointer(bitPattern: -1) else {
-            throw ModelFileError(.io, file: path, "cannot memory-map \(size) bytes: \(ByteRegion.errnoText())")
+            throw ModelFileError(.io, file: path, "cannot memory-map \(size) bytes: \(errnoText())")
         }
         bytes = UnsafeRawBufferPointer(start: base, count: size)
         mapped = true
@@ -96,5 +97,4 @@ public final class ByteRegion: @unchecked Sendable {
     /// Number of bytes.
     public var count: Int { bytes.count }
 
-    static func errnoText() -> String { String(cString: strerror(errno)) }
 }

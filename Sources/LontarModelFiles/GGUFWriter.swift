@@ -1,5 +1,6 @@
 import Foundation
 import LontarKernels
+import LontarSystem
 
 /// Writes GGUF files (version 3, little-endian) that llama.cpp and the
 /// `gguf` Python package load: metadata of every type, and tensors given as

@@ -1,4 +1,5 @@
 import Foundation
+import LontarSystem
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -153,7 +154,7 @@ public struct ModelStore: Sendable {
             throw ModelFileError(.io, file: folder.path, "cannot create folder: \(error.localizedDescription)")
         }
         if rename(staged.path, destination.path) != 0 {
-            throw ModelFileError(.io, file: destination.path, "cannot move the verified file into place: \(ByteRegion.errnoText())")
+            throw ModelFileError(.io, file: destination.path, "cannot move the verified file into place: \(errnoText())")
         }
     }
 

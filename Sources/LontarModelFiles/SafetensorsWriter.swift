@@ -1,5 +1,6 @@
 import Foundation
 import LontarKernels
+import LontarSystem
 
 /// Writes safetensors files (e.g. PEFT's `adapter_model.safetensors`).
 ///

@@ -1,7 +1,7 @@
 import Foundation
 import LontarCommands
 import LontarLanguage
-import LontarModelFiles
+import LontarSystem
 
 /// Runs a notebook's cells in one session and renders the output document:
 /// the prose unchanged, each cell's source, then its results.

@@ -1,5 +1,6 @@
 import Testing
 import LontarLanguage
+import LontarSystem
 
 /// A session with two toy commands, to test binding and evaluation without
 /// the real command library.

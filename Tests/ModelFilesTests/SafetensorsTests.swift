@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LontarSystem
 @testable import LontarModelFiles
 import LontarTestSupport
 
@@ -120,7 +121,7 @@ private func lt_bf16(_ v: Float) -> UInt16 {
     #expect(try f.tensor("x").floats() == [1, 2])
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["adapter_model.safetensors"])
     // A folder that does not exist: an error, nothing left behind.
-    #expect(throws: ModelFileError.self) { try w.write(to: dir.appendingPathComponent("no/such/file.safetensors")) }
+    #expect(throws: FileSystemError.self) { try w.write(to: dir.appendingPathComponent("no/such/file.safetensors")) }
 }
 
 @Test func malformedSafetensorsAreClearErrors() throws {

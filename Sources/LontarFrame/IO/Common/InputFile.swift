@@ -1,3 +1,4 @@
+import LontarSystem
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -67,7 +68,3 @@ final class InputFile: @unchecked Sendable {
     }
 }
 
-/// The text of the current `errno`.
-func errnoText() -> String {
-    String(cString: strerror(errno))
-}

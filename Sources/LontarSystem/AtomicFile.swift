@@ -22,14 +22,15 @@ public final class AtomicFile {
     private var fd: Int32
     private var committed = false
 
-    /// Starts writing `destination` (its folder must exist).
+    /// Starts writing `destination` (its folder must exist; the temporary
+    /// file goes beside it, so the rename stays within one file system).
     public init(destination: URL) throws {
         self.destination = destination
         let folder = destination.deletingLastPathComponent()
         temporary = folder.appendingPathComponent(".\(destination.lastPathComponent).tmp-\(UUID().uuidString)")
         fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         if fd < 0 {
-            throw ModelFileError(.io, file: destination.path, "cannot create a temporary file in \(folder.path): \(ByteRegion.errnoText())")
+            throw FileSystemError(path: destination.path, "cannot create a temporary file in \(folder.path): \(errnoText())")
         }
     }
 
@@ -48,7 +49,7 @@ public final class AtomicFile {
             let n = systemWrite(fd, p, left)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ModelFileError(.io, file: destination.path, offset: count, "write failed: \(ByteRegion.errnoText())")
+                throw FileSystemError(path: destination.path, offset: count, "write failed: \(errnoText())")
             }
             p += n
             left -= n
@@ -71,12 +72,12 @@ public final class AtomicFile {
     public func commit() throws {
         precondition(!committed, "AtomicFile committed twice")
         if fsync(fd) != 0 {
-            throw ModelFileError(.io, file: destination.path, "fsync failed: \(ByteRegion.errnoText())")
+            throw FileSystemError(path: destination.path, "fsync failed: \(errnoText())")
         }
         close(fd)
         fd = -1
         if rename(temporary.path, destination.path) != 0 {
-            throw ModelFileError(.io, file: destination.path, "cannot rename the finished file into place: \(ByteRegion.errnoText())")
+            throw FileSystemError(path: destination.path, "cannot rename the finished file into place: \(errnoText())")
         }
         committed = true
         // Make the rename itself durable.
