@@ -77,12 +77,7 @@ public final class ByteRegion: @unchecked Sendable {
     /// touched again. A heap copy keeps its bytes.
     public func releaseResidentPages(_ range: Range<Int>) {
         guard mapped, let base = bytes.baseAddress, !range.isEmpty else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let start = Int(bitPattern: base) + range.lowerBound
-        let first = (start + page - 1) / page * page
-        let last = (start + range.count) / page * page
-        guard last > first, let pointer = UnsafeMutableRawPointer(bitPattern: first) else { return }
-        _ = madvise(pointer, last - first, Int32(MADV_DONTNEED))
+        releaseWholePages(base + range.lowerBound, count: range.count)
     }
 
     deinit {

@@ -1,4 +1,5 @@
 import Foundation
+import LontarSystem
 
 /// Ownership checks behind in-place memory release: a column's text can only
 /// be handed back to the operating system while it is being rewritten if no
@@ -36,34 +37,28 @@ let arrayUniquenessWorks: Bool = {
     return withExtendedLifetime(copy) { !bufferIsUnique(&probe) }
 }()
 
-/// Hands whole pages of a buffer that will never be read again back to the
-/// operating system (`madvise(MADV_DONTNEED)`), front to back, so a large
-/// column being rewritten shrinks while its replacement grows.
+/// Hands the pages of a buffer that will never be read again back to the
+/// operating system, front to back, so a large column being rewritten
+/// shrinks while its replacement grows.
 ///
 /// Only for a buffer its caller owns alone and discards afterwards: released
 /// pages read as zeros.
 struct PageReleaser {
-    private let base: UInt
-    private let end: UInt
-    private var released: UInt
-    private static let pageSize = UInt(sysconf(Int32(_SC_PAGESIZE)))
+    private let buffer: UnsafeBufferPointer<UInt8>
+    private var released = 0
 
     init(_ buffer: UnsafeBufferPointer<UInt8>) {
-        let start = UInt(bitPattern: buffer.baseAddress)
-        let page = Self.pageSize
-        base = start
-        end = start + UInt(buffer.count)
-        released = (start + page - 1) / page * page          // first whole page
+        self.buffer = buffer
     }
 
-    /// Releases the whole pages below byte `offset` of the buffer.
+    /// Releases the whole pages below byte `offset` of the buffer (those not
+    /// released yet).
     mutating func release(upTo offset: Int) {
-        guard base != 0 else { return }
-        let limit = min(base + UInt(offset), end) / Self.pageSize * Self.pageSize
-        guard limit > released else { return }
-        if let pointer = UnsafeMutableRawPointer(bitPattern: released) {
-            _ = madvise(pointer, Int(limit - released), Int32(MADV_DONTNEED))
-        }
-        released = limit
+        guard let base = buffer.baseAddress else { return }
+        let end = min(offset, buffer.count)
+        // Whole pages only: the page holding byte `end` is still being read.
+        guard end - released >= memoryPageSize else { return }
+        releaseWholePages(base + released, count: end - released)
+        released = end - (Int(bitPattern: base + end) % memoryPageSize)
     }
 }
