@@ -68,6 +68,59 @@ LT_AVX512 static void weighted_sum_avx512(const float *p, const float *v, size_t
     }
     for (size_t i = 0; i < vecs; i++) _mm512_storeu_ps(out + 16 * i, acc[i]);
 }
+
+/// The three steps above with 8 lanes (D a multiple of 8, at most 256).
+LT_AVX2 static void scores_avx2(const float *q, const float *k, size_t n, size_t D, float scale, float *s) {
+    for (size_t j = 0; j < n; j++) {
+        const float *kj = k + j * D;
+        __m256 acc = _mm256_mul_ps(_mm256_loadu_ps(q), _mm256_loadu_ps(kj));
+        for (size_t d = 8; d < D; d += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(q + d), _mm256_loadu_ps(kj + d), acc);
+        s[j] = lt_hsum_avx2(acc) * scale;
+    }
+}
+
+LT_AVX2 static double exp_avx2(float *s, size_t n, float m) {
+    __m256 mv = _mm256_set1_ps(m);
+    __m256d acc = _mm256_setzero_pd();
+    size_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        __m256 e = lt_exp256(_mm256_sub_ps(_mm256_loadu_ps(s + j), mv));
+        _mm256_storeu_ps(s + j, e);
+        acc = _mm256_add_pd(acc, _mm256_cvtps_pd(_mm256_castps256_ps128(e)));
+        acc = _mm256_add_pd(acc, _mm256_cvtps_pd(_mm256_extractf128_ps(e, 1)));
+    }
+    __m128d h = _mm_add_pd(_mm256_castpd256_pd128(acc), _mm256_extractf128_pd(acc, 1));
+    double sum = _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+    for (; j < n; j++) {
+        s[j] = expf(s[j] - m);
+        sum += s[j];
+    }
+    return sum;
+}
+
+/// out[D] = sum_j p[j] * v[j], 64 dimensions (8 registers) at a time.
+LT_AVX2 static void weighted_sum_avx2(const float *p, const float *v, size_t n, size_t D, float *out) {
+    for (size_t d0 = 0; d0 < D; d0 += 64) {
+        size_t vecs = lt_min(64, D - d0) / 8;
+        __m256 acc[8];
+        for (size_t i = 0; i < vecs; i++) acc[i] = _mm256_setzero_ps();
+        for (size_t j = 0; j < n; j++) {
+            __m256 pj = _mm256_set1_ps(p[j]);
+            const float *vj = v + j * D + d0;
+            for (size_t i = 0; i < vecs; i++) acc[i] = _mm256_fmadd_ps(pj, _mm256_loadu_ps(vj + 8 * i), acc[i]);
+        }
+        for (size_t i = 0; i < vecs; i++) _mm256_storeu_ps(out + d0 + 8 * i, acc[i]);
+    }
+}
+
+/// Which vector path fits: 2 for AVX-512, 1 for AVX2, 0 for none.
+static int vector_level(size_t D) {
+    lt_isa isa = lt_isa_active();
+    if (D > 256) return 0;
+    if (isa >= LT_ISA_AVX512 && D % 16 == 0) return 2;
+    if (isa >= LT_ISA_AVX2_FMA && D % 8 == 0) return 1;
+    return 0;
+}
 #endif
 
 static void attention_task(void *ctx, size_t begin, size_t end, int thread) {
@@ -79,7 +132,7 @@ static void attention_task(void *ctx, size_t begin, size_t end, int thread) {
     if (!s) return;  // cannot happen for sane sizes; the caller checks outputs
     int fast = 0;
 #if LT_X86
-    fast = lt_isa_active() >= LT_ISA_AVX512 && D % 16 == 0 && D <= 256;
+    fast = vector_level(D);
 #endif
     for (size_t idx = begin; idx < end; idx++) {
         size_t t = idx / H, h = idx % H, g = h / group;
@@ -91,12 +144,14 @@ static void attention_task(void *ctx, size_t begin, size_t end, int thread) {
         float m = -INFINITY;
 #if LT_X86
         if (fast) {
-            scores_avx512(q, k, n, D, job->scale, s);
+            if (fast == 2) scores_avx512(q, k, n, D, job->scale, s);
+            else scores_avx2(q, k, n, D, job->scale, s);
             for (size_t j = 0; j < n; j++) m = s[j] > m ? s[j] : m;
-            sum = exp_avx512(s, n, m);
+            sum = fast == 2 ? exp_avx512(s, n, m) : exp_avx2(s, n, m);
             float inv = (float)(1.0 / sum);
             for (size_t j = 0; j < n; j++) s[j] *= inv;
-            weighted_sum_avx512(s, v, n, D, out);
+            if (fast == 2) weighted_sum_avx512(s, v, n, D, out);
+            else weighted_sum_avx2(s, v, n, D, out);
             if (job->lse) job->lse[idx] = (float)((double)m + log(sum));
             continue;
         }
@@ -134,6 +189,7 @@ static void attention_task(void *ctx, size_t begin, size_t end, int thread) {
 typedef struct {
     const attention_job *job;
     size_t T, blocks;
+    int level;  // vector_level(D): 2 or 1
 } blocked_job;
 
 static _Thread_local float key_panel[256 * LT_GEMM_NR] __attribute__((aligned(64)));
@@ -165,10 +221,11 @@ static void attention_block_task(void *ctx, size_t begin, size_t end, int thread
                 row[j] *= job->scale;
                 m = row[j] > m ? row[j] : m;
             }
-            double sum = exp_avx512(row, n, m);
+            double sum = bj->level == 2 ? exp_avx512(row, n, m) : exp_avx2(row, n, m);
             float inv = (float)(1.0 / sum);
             for (size_t j = 0; j < n; j++) row[j] *= inv;
-            weighted_sum_avx512(row, v, n, D, job->out + idx * D);
+            if (bj->level == 2) weighted_sum_avx512(row, v, n, D, job->out + idx * D);
+            else weighted_sum_avx2(row, v, n, D, job->out + idx * D);
             if (job->lse) job->lse[idx] = (float)((double)m + log(sum));
         }
     }
@@ -181,8 +238,9 @@ void lt_attention_f32(const float *q, const float *k_cache, const float *v_cache
                       float scale) {
     attention_job job = {q, k_cache, v_cache, capacity, out, lse, start, H, G, D, scale};
 #if LT_X86
-    if (T >= QUERY_BLOCK && lt_isa_active() >= LT_ISA_AVX512 && D % 16 == 0 && D <= 256) {
-        blocked_job bj = {&job, T, lt_ceil_div(T, QUERY_BLOCK)};
+    int level = vector_level(D);
+    if (T >= QUERY_BLOCK && level > 0) {
+        blocked_job bj = {&job, T, lt_ceil_div(T, QUERY_BLOCK), level};
         lt_parallel_for(bj.blocks * H, attention_block_task, &bj);
         return;
     }

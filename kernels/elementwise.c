@@ -26,6 +26,17 @@ LT_AVX512 static void swiglu_avx512(const float *g, const float *u, float *out, 
     }
     for (; i < n; i++) out[i] = g[i] / (1.0f + expf(-g[i])) * u[i];
 }
+
+LT_AVX2 static void swiglu_avx2(const float *g, const float *u, float *out, size_t n) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 gv = _mm256_loadu_ps(g + i);
+        __m256 e = lt_exp256(_mm256_sub_ps(_mm256_setzero_ps(), gv));
+        __m256 silu = _mm256_div_ps(gv, _mm256_add_ps(_mm256_set1_ps(1.0f), e));
+        _mm256_storeu_ps(out + i, _mm256_mul_ps(silu, _mm256_loadu_ps(u + i)));
+    }
+    for (; i < n; i++) out[i] = g[i] / (1.0f + expf(-g[i])) * u[i];
+}
 #endif
 
 static void swiglu_task(void *ctx, size_t begin, size_t end, int thread) {
@@ -35,6 +46,10 @@ static void swiglu_task(void *ctx, size_t begin, size_t end, int thread) {
 #if LT_X86
     if (lt_isa_active() >= LT_ISA_AVX512) {
         swiglu_avx512(job->gate + start, job->up + start, job->out + start, stop - start);
+        return;
+    }
+    if (lt_isa_active() >= LT_ISA_AVX2_FMA) {
+        swiglu_avx2(job->gate + start, job->up + start, job->out + start, stop - start);
         return;
     }
 #endif

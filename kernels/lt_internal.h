@@ -15,6 +15,14 @@
 #define LT_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma")))
 #define LT_AVX512BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16,avx2,fma")))
 #define LT_AVX2 __attribute__((target("avx2,fma")))
+
+/// The sum of the 8 lanes of v.
+LT_AVX2 static inline float lt_hsum_avx2(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
 #else
 #define LT_X86 0
 #endif

@@ -22,6 +22,33 @@ void lt_bf16_to_f32(const uint16_t *x, float *out, size_t n) {
 /// x rounded to the nearest bf16 value, kept as a float.
 static inline float bf16_precision(float x) { return lt_bf16_widen(lt_bf16_round(x)); }
 
+#if LT_X86
+/// bf16_precision on 8 lanes: the same rounding (nearest, ties to even; a
+/// NaN stays a quiet NaN).
+LT_AVX2 static inline __m256 bf16_precision_avx2(__m256 x) {
+    __m256i u = _mm256_castps_si256(x);
+    __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1));
+    __m256i r = _mm256_add_epi32(u, _mm256_add_epi32(_mm256_set1_epi32(0x7fff), lsb));
+    __m256i nan = _mm256_cmpgt_epi32(_mm256_and_si256(u, _mm256_set1_epi32(0x7fffffff)), _mm256_set1_epi32(0x7f800000));
+    r = _mm256_blendv_epi8(r, _mm256_or_si256(u, _mm256_set1_epi32(0x400000)), nan);
+    return _mm256_castsi256_ps(_mm256_and_si256(r, _mm256_set1_epi32((int)0xffff0000u)));
+}
+
+LT_AVX2 static void round_to_bf16_avx2(float *x, size_t n) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, bf16_precision_avx2(_mm256_loadu_ps(x + i)));
+    for (; i < n; i++) x[i] = bf16_precision(x[i]);
+}
+#endif
+
+/// Rounds x[0..n) to bf16 precision in place.
+static void round_to_bf16(float *x, size_t n) {
+#if LT_X86
+    if (lt_isa_active() >= LT_ISA_AVX2_FMA) { round_to_bf16_avx2(x, n); return; }
+#endif
+    for (size_t i = 0; i < n; i++) x[i] = bf16_precision(x[i]);
+}
+
 // ---------------------------------------------------------------------------
 // The AVX512-BF16 GEMM. A is converted once into bf16 pairs (uint32: even k
 // in the low half); each f32 panel is converted into pair panels
@@ -139,7 +166,9 @@ static void gemm_bf16_task(void *ctx, size_t begin, size_t end, int thread) {
 }
 #endif
 
-// Portable path: the same bf16 roundings of A and B, f32 micro-kernels.
+// Portable path (and AVX2): the same bf16 roundings of A and B, then the f32
+// micro-kernels. Products of bf16 values are exact in f32, so this is the
+// fma chain vdpbf16ps computes, up to the order of additions.
 typedef struct {
     lt_pack_fn pack;
     const void *src;
@@ -148,8 +177,7 @@ typedef struct {
 static void pack_rounded(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel) {
     const rounding_src *s = src;
     s->pack(s->src, n0, nvalid, k0, kc, panel);
-    float *p = panel;
-    for (size_t i = 0; i < kc * LT_GEMM_NR; i++) p[i] = bf16_precision(p[i]);
+    round_to_bf16(panel, kc * LT_GEMM_NR);
 }
 
 int lt_gemm_bf16(const float *A, size_t M, size_t N, size_t K, float *C, int accumulate,
@@ -175,7 +203,8 @@ int lt_gemm_bf16(const float *A, size_t M, size_t N, size_t K, float *C, int acc
 #endif
     float *a = lt_alloc(M * K * sizeof(float));
     if (!a) return -1;
-    for (size_t i = 0; i < M * K; i++) a[i] = bf16_precision(A[i]);
+    memcpy(a, A, M * K * sizeof(float));
+    round_to_bf16(a, M * K);
     rounding_src rs = {pack_f32, src};
     lt_gemm_job job = {.M = M, .N = N, .K = K, .a = a, .rsa = K, .csa = 1, .c = C, .ldc = N,
                        .accumulate = accumulate, .pack = pack_rounded, .src = &rs};
@@ -264,6 +293,53 @@ LT_AVX512 static void mv_bf16_avx512(const mv_bf16_job *job, size_t n, size_t ro
         }
     }
 }
+
+/// The AVX-512 kernel's structure with 8 lanes (bf16 widened by a 16-bit
+/// shift); the K % 8 tail is added in scalar code after the reduction.
+LT_AVX2 static inline __attribute__((always_inline)) void
+mv_bf16_avx2_body(const int M, const int R, const mv_bf16_job *job, size_t n) {
+    size_t K = job->K, K8 = K & ~(size_t)7;
+    __m256 acc[LT_MATVEC_MAX_ROWS][MV_ROWS];
+    for (int m = 0; m < M; m++)
+        for (int r = 0; r < R; r++) acc[m][r] = _mm256_setzero_ps();
+    for (size_t k = 0; k < K8; k += 8) {
+        __m256 xv[LT_MATVEC_MAX_ROWS];
+        for (int m = 0; m < M; m++) xv[m] = _mm256_loadu_ps(job->x + (size_t)m * K + k);
+        for (int r = 0; r < R; r++) {
+            __m128i h = _mm_loadu_si128((const __m128i *)(job->w + (n + (size_t)r) * K + k));
+            __m256 wv = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+            for (int m = 0; m < M; m++) acc[m][r] = _mm256_fmadd_ps(xv[m], wv, acc[m][r]);
+        }
+    }
+    for (int m = 0; m < M; m++)
+        for (int r = 0; r < R; r++) {
+            const float *x = job->x + (size_t)m * K;
+            const uint16_t *w = job->w + (n + (size_t)r) * K;
+            float s = lt_hsum_avx2(acc[m][r]);
+            for (size_t k = K8; k < K; k++) s = fmaf(x[k], lt_bf16_widen(w[k]), s);
+            float *out = job->y + (size_t)m * job->N + n + (size_t)r;
+            *out = job->accumulate ? *out + s : s;
+        }
+}
+
+LT_AVX2 static void mv_bf16_avx2(const mv_bf16_job *job, size_t n, size_t rows) {
+    if (rows == MV_ROWS) {
+        switch (job->M) {
+        case 4: mv_bf16_avx2_body(4, 2, job, n); mv_bf16_avx2_body(4, 2, job, n + 2); return;
+        case 3: mv_bf16_avx2_body(3, 2, job, n); mv_bf16_avx2_body(3, 2, job, n + 2); return;
+        case 2: mv_bf16_avx2_body(2, MV_ROWS, job, n); return;
+        default: mv_bf16_avx2_body(1, MV_ROWS, job, n); return;
+        }
+    }
+    for (size_t r = 0; r < rows; r++) {
+        switch (job->M) {
+        case 4: mv_bf16_avx2_body(4, 1, job, n + r); break;
+        case 3: mv_bf16_avx2_body(3, 1, job, n + r); break;
+        case 2: mv_bf16_avx2_body(2, 1, job, n + r); break;
+        default: mv_bf16_avx2_body(1, 1, job, n + r); break;
+        }
+    }
+}
 #endif
 
 static void mv_bf16_scalar(const mv_bf16_job *job, size_t n, size_t rows) {
@@ -282,10 +358,14 @@ static void mv_bf16_scalar(const mv_bf16_job *job, size_t n, size_t rows) {
 static void matvec_bf16_task(void *ctx, size_t begin, size_t end, int thread) {
     (void)thread;
     const mv_bf16_job *job = ctx;
+    lt_isa isa = lt_isa_active();
     for (size_t g = begin; g < end; g++) {
         size_t n = g * MV_ROWS, rows = lt_min(MV_ROWS, job->N - n);
 #if LT_X86
-        if (lt_isa_active() >= LT_ISA_AVX512) { mv_bf16_avx512(job, n, rows); continue; }
+        if (isa >= LT_ISA_AVX512) { mv_bf16_avx512(job, n, rows); continue; }
+        if (isa >= LT_ISA_AVX2_FMA) { mv_bf16_avx2(job, n, rows); continue; }
+#else
+        (void)isa;
 #endif
         mv_bf16_scalar(job, n, rows);
     }

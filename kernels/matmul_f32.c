@@ -247,6 +247,35 @@ LT_AVX512 static void transpose16_avx512(const float *src, size_t ld, float *dst
     // Row i of r now holds column i of the tile.
     for (int i = 0; i < 16; i++) _mm512_storeu_ps(dst + (size_t)i * LT_GEMM_NR, r[i]);
 }
+
+/// Transposes an 8x8 float tile (rows of `src` with stride ld) into 8 rows
+/// of the panel (stride NR).
+LT_AVX2 static inline void transpose8_avx2(const float *src, size_t ld, float *dst) {
+    __m256 r[8], t[8];
+    for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(src + (size_t)i * ld);
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        r[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+        r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xee);
+        r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xee);
+    }
+    for (int i = 0; i < 4; i++) {
+        t[i] = _mm256_permute2f128_ps(r[i], r[i + 4], 0x20);
+        t[i + 4] = _mm256_permute2f128_ps(r[i], r[i + 4], 0x31);
+    }
+    for (int i = 0; i < 8; i++) _mm256_storeu_ps(dst + (size_t)i * LT_GEMM_NR, t[i]);
+}
+
+LT_AVX2 static size_t transpose_full_avx2(const float *src, size_t ld, size_t kc, float *panel) {
+    size_t k = 0;
+    for (; k + 8 <= kc; k += 8)
+        for (size_t j = 0; j < LT_GEMM_NR; j += 8) transpose8_avx2(src + j * ld + k, ld, panel + k * LT_GEMM_NR + j);
+    return k;
+}
 #endif
 
 void lt_pack_transpose_f32(const float *src, size_t ld, size_t nvalid, size_t kc, float *panel) {
@@ -257,6 +286,8 @@ void lt_pack_transpose_f32(const float *src, size_t ld, size_t nvalid, size_t kc
             transpose16_avx512(src + k, ld, panel + k * LT_GEMM_NR);
             transpose16_avx512(src + 16 * ld + k, ld, panel + k * LT_GEMM_NR + 16);
         }
+    } else if (nvalid == LT_GEMM_NR && lt_isa_active() >= LT_ISA_AVX2_FMA) {
+        k = transpose_full_avx2(src, ld, kc, panel);
     }
 #endif
     for (size_t j = 0; j < nvalid; j++) {
@@ -353,13 +384,6 @@ LT_AVX512 static void mv_f32_avx512(const matvec_job *job, size_t n, size_t rows
     }
 }
 
-LT_AVX2 static inline float hsum_avx2(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
 LT_AVX2 static void mv_f32_avx2(const matvec_job *job, size_t n, size_t rows) {
     size_t K = job->K, K8 = K & ~(size_t)7;
     for (size_t r = 0; r < rows; r++) {
@@ -368,7 +392,7 @@ LT_AVX2 static void mv_f32_avx2(const matvec_job *job, size_t n, size_t rows) {
             const float *x = job->x + m * K;
             __m256 acc = _mm256_setzero_ps();
             for (size_t k = 0; k < K8; k += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(x + k), _mm256_loadu_ps(w + k), acc);
-            float s = hsum_avx2(acc);
+            float s = lt_hsum_avx2(acc);
             for (size_t k = K8; k < K; k++) s = fmaf(x[k], w[k], s);
             float *out = job->y + m * job->N + n + r;
             *out = job->accumulate ? *out + s : s;

@@ -3,9 +3,10 @@
 //
 // Decode (a few rows of A) runs a fused matrix-vector kernel: 16 codes are
 // looked up at once with a vector permute (the 16-entry code table fits one
-// AVX-512 register), multiplied with the matching activations, and the
-// block's absmax is applied once per 64 weights. Prompts and training batches
-// dequantize a panel of the weight and run the blocked GEMM.
+// AVX-512 register; AVX2 looks up 8 at once in each 8-entry half and blends),
+// multiplied with the matching activations, and the block's absmax is
+// applied once per 64 weights. Prompts and training batches dequantize a
+// panel of the weight and run the blocked GEMM.
 #include "gemm.h"
 #include "lt_matmul.h"
 #include "lt_threads.h"
@@ -36,6 +37,34 @@ LT_AVX512 static inline void dequant32_avx512(const lt_nf4_tensor *t, size_t sta
 LT_AVX512 static void dequant_span_avx512(const lt_nf4_tensor *t, size_t start, size_t count, float *out) {
     for (size_t i = 0; i < count; i += 32) dequant32_avx512(t, start + i, out + i);
 }
+
+/// code[q] for the 4-bit code in bits 0-3 of each 32-bit lane (higher bits
+/// ignored), given `sel` with the code's bit 3 in each lane's sign bit:
+/// vpermps reads bits 0-2 of the index, the blend picks the table half.
+LT_AVX2 static inline __m256 nf4_lookup_avx2(__m256 lo, __m256 hi, __m256i idx, __m256i sel) {
+    return _mm256_blendv_ps(_mm256_permutevar8x32_ps(lo, idx), _mm256_permutevar8x32_ps(hi, idx),
+                            _mm256_castsi256_ps(sel));
+}
+
+/// 16 elements from 8 bytes at `bytes` in natural order, times scale.
+LT_AVX2 static inline void dequant16_avx2(__m256 lo, __m256 hi, const uint8_t *bytes, __m256 scale, float *out) {
+    __m256i d = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)bytes));
+    __m256 even = nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(d, 4), _mm256_slli_epi32(d, 24));
+    __m256 odd = nf4_lookup_avx2(lo, hi, d, _mm256_slli_epi32(d, 28));
+    __m256 a = _mm256_unpacklo_ps(even, odd), b = _mm256_unpackhi_ps(even, odd);  // e0 o0 e1 o1 | e4 o4 e5 o5
+    _mm256_storeu_ps(out, _mm256_mul_ps(_mm256_permute2f128_ps(a, b, 0x20), scale));
+    _mm256_storeu_ps(out + 8, _mm256_mul_ps(_mm256_permute2f128_ps(a, b, 0x31), scale));
+}
+
+LT_AVX2 static void dequant_span_avx2(const lt_nf4_tensor *t, size_t start, size_t count, float *out) {
+    const __m256 lo = _mm256_loadu_ps(lt_nf4_code), hi = _mm256_loadu_ps(lt_nf4_code + 8);
+    for (size_t i = 0; i < count; i += 32) {
+        __m256 scale = _mm256_set1_ps(lt_nf4_absmax_at(t, (start + i) / LT_NF4_BLOCK));
+        const uint8_t *bytes = t->packed + (start + i) / 2;
+        dequant16_avx2(lo, hi, bytes, scale, out + i);
+        dequant16_avx2(lo, hi, bytes + 8, scale, out + i + 16);
+    }
+}
 #endif
 
 /// Dequantizes count elements from `start` into out (fast when both are
@@ -44,6 +73,10 @@ static void dequant_span(const lt_nf4_tensor *t, size_t start, size_t count, flo
 #if LT_X86
     if (start % 32 == 0 && count % 32 == 0 && lt_isa_active() >= LT_ISA_AVX512) {
         dequant_span_avx512(t, start, count, out);
+        return;
+    }
+    if (start % 32 == 0 && count % 32 == 0 && lt_isa_active() >= LT_ISA_AVX2_FMA) {
+        dequant_span_avx2(t, start, count, out);
         return;
     }
 #endif
@@ -88,6 +121,7 @@ typedef struct {
     float *y;
     size_t M, N, K;
     int accumulate;
+    lt_isa isa;         // the layout of xr: AVX-512 or AVX2 order
 } mv_nf4_job;
 
 static void reorder_activations(const float *x, size_t K, float *xr) {
@@ -96,6 +130,16 @@ static void reorder_activations(const float *x, size_t K, float *xr) {
             xr[g + i] = x[g + 2 * i];
             xr[g + 16 + i] = x[g + 2 * i + 1];
         }
+}
+
+/// The AVX2 kernel reads a block's 32 bytes as 8 dwords and takes nibble u
+/// (bits 4u..4u+3) of every dword at once: lane i then holds element
+/// 8i + (u ^ 1) of the block (byte 4i + u/2, low nibble first). So within
+/// each block of 64 inputs, xr[8u + i] = x[8i + (u ^ 1)].
+static void reorder_activations_avx2(const float *x, size_t K, float *xr) {
+    for (size_t g = 0; g < K; g += LT_NF4_BLOCK)
+        for (size_t u = 0; u < 8; u++)
+            for (size_t i = 0; i < 8; i++) xr[g + 8 * u + i] = x[g + 8 * i + (u ^ 1)];
 }
 
 #if LT_X86
@@ -173,6 +217,66 @@ LT_AVX512 static void mv_nf4_avx512(const mv_nf4_job *job, size_t n) {
 }
 #endif
 
+#if LT_X86
+/// M activation rows times R weight rows (activations in the AVX2 order
+/// above). Per block: 8 code vectors (16 vpermps + 8 blends for 64 weights),
+/// a dot product with the activations, and the absmax applied once.
+LT_AVX2 static inline __attribute__((always_inline)) void
+mv_nf4_avx2_body(const int M, const int R, const mv_nf4_job *job, size_t n) {
+    const __m256 lo = _mm256_loadu_ps(lt_nf4_code), hi = _mm256_loadu_ps(lt_nf4_code + 8);
+    const lt_nf4_tensor *t = job->w;
+    size_t K = job->K, nbr = K / LT_NF4_BLOCK;
+    __m256 acc[LT_MATVEC_MAX_ROWS][2];
+    for (int m = 0; m < M; m++)
+        for (int r = 0; r < R; r++) acc[m][r] = _mm256_setzero_ps();
+    for (size_t b = 0; b < nbr; b++) {
+        for (int r = 0; r < R; r++) {
+            size_t block = (n + (size_t)r) * nbr + b;
+            __m256i v = _mm256_loadu_si256((const __m256i *)(t->packed + block * (LT_NF4_BLOCK / 2)));
+            __m256 c[8];
+            c[0] = nf4_lookup_avx2(lo, hi, v, _mm256_slli_epi32(v, 28));
+            c[1] = nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(v, 4), _mm256_slli_epi32(v, 24));
+            c[2] = nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(v, 8), _mm256_slli_epi32(v, 20));
+            c[3] = nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(v, 12), _mm256_slli_epi32(v, 16));
+            c[4] = nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(v, 16), _mm256_slli_epi32(v, 12));
+            c[5] = nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(v, 20), _mm256_slli_epi32(v, 8));
+            c[6] = nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(v, 24), _mm256_slli_epi32(v, 4));
+            c[7] = nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(v, 28), v);
+            __m256 scale = _mm256_set1_ps(lt_nf4_absmax_at(t, block));
+            for (int m = 0; m < M; m++) {
+                const float *x = job->xr + (size_t)m * K + b * LT_NF4_BLOCK;
+                __m256 s0 = _mm256_mul_ps(c[0], _mm256_loadu_ps(x));
+                __m256 s1 = _mm256_mul_ps(c[1], _mm256_loadu_ps(x + 8));
+                s0 = _mm256_fmadd_ps(c[2], _mm256_loadu_ps(x + 16), s0);
+                s1 = _mm256_fmadd_ps(c[3], _mm256_loadu_ps(x + 24), s1);
+                s0 = _mm256_fmadd_ps(c[4], _mm256_loadu_ps(x + 32), s0);
+                s1 = _mm256_fmadd_ps(c[5], _mm256_loadu_ps(x + 40), s1);
+                s0 = _mm256_fmadd_ps(c[6], _mm256_loadu_ps(x + 48), s0);
+                s1 = _mm256_fmadd_ps(c[7], _mm256_loadu_ps(x + 56), s1);
+                acc[m][r] = _mm256_fmadd_ps(_mm256_add_ps(s0, s1), scale, acc[m][r]);
+            }
+        }
+    }
+    for (int m = 0; m < M; m++)
+        for (int r = 0; r < R; r++) {
+            float *out = job->y + (size_t)m * job->N + n + (size_t)r;
+            float s = lt_hsum_avx2(acc[m][r]);
+            *out = job->accumulate ? *out + s : s;
+        }
+}
+
+LT_AVX2 static void mv_nf4_avx2_two(const mv_nf4_job *job, size_t n) { mv_nf4_avx2_body(1, 2, job, n); }
+
+LT_AVX2 static void mv_nf4_avx2(const mv_nf4_job *job, size_t n) {
+    switch (job->M) {
+    case 4: mv_nf4_avx2_body(4, 1, job, n); break;
+    case 3: mv_nf4_avx2_body(3, 1, job, n); break;
+    case 2: mv_nf4_avx2_body(2, 1, job, n); break;
+    default: mv_nf4_avx2_body(1, 1, job, n); break;
+    }
+}
+#endif
+
 /// Any shape: dequantize the row into scratch, then dot it with each row of A.
 static void mv_nf4_generic(const mv_nf4_job *job, size_t n, float *row) {
     dequant_span(job->w, n * job->K, job->K, row);
@@ -189,10 +293,16 @@ static void matvec_nf4_task(void *ctx, size_t begin, size_t end, int thread) {
     (void)thread;
     const mv_nf4_job *job = ctx;
 #if LT_X86
-    if (job->xr) {
+    if (job->xr && job->isa >= LT_ISA_AVX512) {
         size_t n = begin;
         if (job->M == 1) for (; n + 2 <= end; n += 2) mv_nf4_avx512_two(job, n);
         for (; n < end; n++) mv_nf4_avx512(job, n);
+        return;
+    }
+    if (job->xr) {
+        size_t n = begin;
+        if (job->M == 1) for (; n + 2 <= end; n += 2) mv_nf4_avx2_two(job, n);
+        for (; n < end; n++) mv_nf4_avx2(job, n);
         return;
     }
 #endif
@@ -217,11 +327,15 @@ static void matvec_nf4_task(void *ctx, size_t begin, size_t end, int thread) {
 
 static void matvec_nf4(const float *A, const lt_nf4_tensor *W, float *C, size_t M, int accumulate) {
     size_t N = (size_t)W->rows, K = (size_t)W->cols;
-    mv_nf4_job job = {A, NULL, W, C, M, N, K, accumulate};
+    lt_isa isa = lt_isa_active();
+    mv_nf4_job job = {A, NULL, W, C, M, N, K, accumulate, isa};
     float *xr = NULL;
 #if LT_X86
-    if (K % LT_NF4_BLOCK == 0 && lt_isa_active() >= LT_ISA_AVX512 && (xr = lt_alloc(M * K * sizeof(float)))) {
-        for (size_t m = 0; m < M; m++) reorder_activations(A + m * K, K, xr + m * K);
+    if (K % LT_NF4_BLOCK == 0 && isa >= LT_ISA_AVX2_FMA && (xr = lt_alloc(M * K * sizeof(float)))) {
+        for (size_t m = 0; m < M; m++) {
+            if (isa >= LT_ISA_AVX512) reorder_activations(A + m * K, K, xr + m * K);
+            else reorder_activations_avx2(A + m * K, K, xr + m * K);
+        }
         job.xr = xr;
     }
 #endif

@@ -115,6 +115,71 @@ LT_AVX512 static void mv_q8_avx512(const mv_q8_job *job, size_t n, size_t rows) 
         }
     }
 }
+
+/// 8 int8 weights widened to float.
+LT_AVX2 static inline __m256 q8_load8_avx2(const int8_t *q) {
+    return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)q)));
+}
+
+/// The AVX-512 kernel's structure with 8 lanes: R weight rows at once, the
+/// block's partial sums scaled once per 64 weights, a partial last block in
+/// scalar code.
+LT_AVX2 static inline __attribute__((always_inline)) void
+mv_q8_avx2_body(const int M, const int R, const mv_q8_job *job, size_t n) {
+    size_t K = job->K, nb = blocks_per_row(K), full = K / LT_Q8_BLOCK;
+    __m256 acc[LT_MATVEC_MAX_ROWS][MV_ROWS];
+    for (int m = 0; m < M; m++)
+        for (int r = 0; r < R; r++) acc[m][r] = _mm256_setzero_ps();
+    for (size_t b = 0; b < full; b++) {
+        size_t k = b * LT_Q8_BLOCK;
+        for (int r = 0; r < R; r++) {
+            const int8_t *q = job->w->q + (n + (size_t)r) * K + k;
+            __m256 w[8];
+            for (int i = 0; i < 8; i++) w[i] = q8_load8_avx2(q + 8 * i);
+            __m256 scale = _mm256_set1_ps(job->w->scales[(n + (size_t)r) * nb + b]);
+            for (int m = 0; m < M; m++) {
+                const float *x = job->x + (size_t)m * K + k;
+                __m256 s0 = _mm256_mul_ps(w[0], _mm256_loadu_ps(x));
+                __m256 s1 = _mm256_mul_ps(w[1], _mm256_loadu_ps(x + 8));
+                s0 = _mm256_fmadd_ps(w[2], _mm256_loadu_ps(x + 16), s0);
+                s1 = _mm256_fmadd_ps(w[3], _mm256_loadu_ps(x + 24), s1);
+                s0 = _mm256_fmadd_ps(w[4], _mm256_loadu_ps(x + 32), s0);
+                s1 = _mm256_fmadd_ps(w[5], _mm256_loadu_ps(x + 40), s1);
+                s0 = _mm256_fmadd_ps(w[6], _mm256_loadu_ps(x + 48), s0);
+                s1 = _mm256_fmadd_ps(w[7], _mm256_loadu_ps(x + 56), s1);
+                acc[m][r] = _mm256_fmadd_ps(_mm256_add_ps(s0, s1), scale, acc[m][r]);
+            }
+        }
+    }
+    for (int m = 0; m < M; m++)
+        for (int r = 0; r < R; r++) {
+            float s = lt_hsum_avx2(acc[m][r]);
+            if (full < nb) {  // a partial last block
+                float part = 0.0f;
+                const int8_t *q = job->w->q + (n + (size_t)r) * K;
+                for (size_t k = full * LT_Q8_BLOCK; k < K; k++) part = fmaf(job->x[(size_t)m * K + k], (float)q[k], part);
+                s += part * job->w->scales[(n + (size_t)r) * nb + full];
+            }
+            float *out = job->y + (size_t)m * job->N + n + (size_t)r;
+            *out = job->accumulate ? *out + s : s;
+        }
+}
+
+LT_AVX2 static void mv_q8_avx2(const mv_q8_job *job, size_t n, size_t rows) {
+    // Two weight rows per pass: 16 ymm registers hold the widened weights of
+    // one row, so more rows would spill.
+    size_t r = 0;
+    if (job->M == 1)
+        for (; r + 2 <= rows; r += 2) mv_q8_avx2_body(1, 2, job, n + r);
+    for (; r < rows; r++) {
+        switch (job->M) {
+        case 4: mv_q8_avx2_body(4, 1, job, n + r); break;
+        case 3: mv_q8_avx2_body(3, 1, job, n + r); break;
+        case 2: mv_q8_avx2_body(2, 1, job, n + r); break;
+        default: mv_q8_avx2_body(1, 1, job, n + r); break;
+        }
+    }
+}
 #endif
 
 static void mv_q8_scalar(const mv_q8_job *job, size_t n, size_t rows) {
@@ -138,10 +203,14 @@ static void mv_q8_scalar(const mv_q8_job *job, size_t n, size_t rows) {
 static void matvec_q8_task(void *ctx, size_t begin, size_t end, int thread) {
     (void)thread;
     const mv_q8_job *job = ctx;
+    lt_isa isa = lt_isa_active();
     for (size_t g = begin; g < end; g++) {
         size_t n = g * MV_ROWS, rows = lt_min(MV_ROWS, job->N - n);
 #if LT_X86
-        if (lt_isa_active() >= LT_ISA_AVX512) { mv_q8_avx512(job, n, rows); continue; }
+        if (isa >= LT_ISA_AVX512) { mv_q8_avx512(job, n, rows); continue; }
+        if (isa >= LT_ISA_AVX2_FMA) { mv_q8_avx2(job, n, rows); continue; }
+#else
+        (void)isa;
 #endif
         mv_q8_scalar(job, n, rows);
     }
