@@ -13,6 +13,7 @@
 // document) scores set to zero probability.
 #include "lt_train.h"
 #include "train_internal.h"
+#include "lt_threads.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +107,7 @@ void lt_train_attention_forward(const float *q, const float *k, const float *v, 
                                 size_t B, size_t T, size_t Hq, size_t Hkv, size_t D) {
     attn_ctx c = {.q = q, .k = k, .v = v, .o = out, .l = lse, .seg = seg,
                   .B = B, .T = T, .Hq = Hq, .Hkv = Hkv, .D = D, .scale = 1.0f / sqrtf((float)D)};
-    lt_train_parallel(B * Hq, forward_task, &c);
+    lt_parallel_for(B * Hq, forward_task, &c);
 }
 
 /// One unit = one (sequence, kv head): it owns dk and dv of that head and dq
@@ -160,5 +161,5 @@ void lt_train_attention_backward(const float *q, const float *k, const float *v,
     attn_ctx c = {.q = q, .k = k, .v = v, .out = out, .dout = dout, .lse = lse, .seg = seg,
                   .dq = dq, .dk = dk, .dv = dv,
                   .B = B, .T = T, .Hq = Hq, .Hkv = Hkv, .D = D, .scale = 1.0f / sqrtf((float)D)};
-    lt_train_parallel(B * Hkv, backward_task, &c);
+    lt_parallel_for(B * Hkv, backward_task, &c);
 }

@@ -15,6 +15,7 @@
 //         compute dtype; about twice the throughput).
 #include "lt_train.h"
 #include "train_internal.h"
+#include "lt_threads.h"
 #include "lt_cpu.h"
 #include "lt_nf4.h"
 #include <stdlib.h>
@@ -366,7 +367,7 @@ void lt_train_gemm(const float *A, size_t M, size_t K, size_t N, const void *w, 
         size_t Kp = (K + 1) & ~(size_t)1;
         Ab = malloc(M * Kp * sizeof(uint16_t));
         convert_ctx cc = {A, Ab, K, Kp};
-        lt_train_parallel(M, convert_rows, &cc);
+        lt_parallel_for(M, convert_rows, &cc);
         c.Ab = Ab;
         c.ldab = Kp;
     }
@@ -374,7 +375,7 @@ void lt_train_gemm(const float *A, size_t M, size_t K, size_t N, const void *w, 
     // busy (a LoRA product with r columns), row blocks too. Each C element is
     // still summed by one task in one order.
     c.col_blocks = (N + NC - 1) / NC;
-    size_t threads = (size_t)lt_train_get_threads(), row_blocks = 1;
+    size_t threads = (size_t)lt_get_threads(), row_blocks = 1;
     if (c.col_blocks < 2 * threads) {
         row_blocks = (2 * threads + c.col_blocks - 1) / c.col_blocks;
         size_t most = (M + 63) / 64;  // at least 64 rows per task
@@ -382,6 +383,6 @@ void lt_train_gemm(const float *A, size_t M, size_t K, size_t N, const void *w, 
     }
     c.row_block = (M + row_blocks - 1) / row_blocks;
     c.row_block = (c.row_block + MR - 1) / MR * MR;
-    lt_train_parallel(c.col_blocks * ((M + c.row_block - 1) / c.row_block), gemm_task, &c);
+    lt_parallel_for(c.col_blocks * ((M + c.row_block - 1) / c.row_block), gemm_task, &c);
     free(Ab);
 }

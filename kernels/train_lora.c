@@ -6,6 +6,7 @@
 //   dA += dt^T dropout(x)       dx += dropout'(dt A)
 #include "lt_train.h"
 #include "train_internal.h"
+#include "lt_threads.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,7 +60,7 @@ static void mask_task(void *p, size_t begin, size_t end, int thread) {
 
 static void apply_mask(const float *x, float *out, size_t count, float p, uint64_t seed, int accumulate) {
     mask_ctx c = {x, out, count, seed, p, accumulate};
-    lt_train_parallel((count + MASK_CHUNK - 1) / MASK_CHUNK, mask_task, &c);
+    lt_parallel_for((count + MASK_CHUNK - 1) / MASK_CHUNK, mask_task, &c);
 }
 
 /// x with the dropout mask applied, or x itself when there is no dropout.

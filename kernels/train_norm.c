@@ -4,6 +4,7 @@
 // Backward: with g = dy * w,  dx = r * g - x * r^3 * (g . x) / d.
 #include "lt_train.h"
 #include "train_internal.h"
+#include "lt_threads.h"
 #include <math.h>
 
 typedef struct {
@@ -32,7 +33,7 @@ static void forward_rows(void *p, size_t begin, size_t end, int thread) {
 void lt_train_rmsnorm_forward(const float *x, const float *w, float *y, float *rstd,
                               size_t n, size_t d, float eps) {
     norm_ctx c = {.x = x, .w = w, .y = y, .rstd = rstd, .d = d, .eps = eps};
-    lt_train_parallel(n, forward_rows, &c);
+    lt_parallel_for(n, forward_rows, &c);
 }
 
 static void backward_rows(void *p, size_t begin, size_t end, int thread) {
@@ -56,5 +57,5 @@ static void backward_rows(void *p, size_t begin, size_t end, int thread) {
 void lt_train_rmsnorm_backward(const float *dy, const float *x, const float *w,
                                const float *rstd, float *dx, size_t n, size_t d, int accumulate) {
     norm_ctx c = {.x = x, .w = w, .dy = dy, .rstd_in = rstd, .dx = dx, .d = d, .accumulate = accumulate};
-    lt_train_parallel(n, backward_rows, &c);
+    lt_parallel_for(n, backward_rows, &c);
 }

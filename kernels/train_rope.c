@@ -1,6 +1,7 @@
 // Rotary position embedding, forward and backward (the inverse rotation).
 #include "lt_train.h"
 #include "train_internal.h"
+#include "lt_threads.h"
 #include <math.h>
 
 void lt_train_rope_table(float *cos_t, float *sin_t, size_t positions, size_t head_dim, double theta) {
@@ -46,5 +47,5 @@ static void rope_tokens(void *p, size_t begin, size_t end, int thread) {
 void lt_train_rope(float *x, size_t n, size_t heads, size_t head_dim, const int32_t *pos,
                    const float *cos_t, const float *sin_t, int neox, int inverse) {
     rope_ctx c = {x, heads, head_dim, pos, cos_t, sin_t, neox, inverse};
-    lt_train_parallel(n, rope_tokens, &c);
+    lt_parallel_for(n, rope_tokens, &c);
 }

@@ -2,6 +2,7 @@
 // du = dh * silu(g);  dg = dh * u * sigmoid(g) * (1 + g * (1 - sigmoid(g))).
 #include "lt_train.h"
 #include "train_internal.h"
+#include "lt_threads.h"
 #include <math.h>
 
 #define CHUNK 4096
@@ -34,7 +35,7 @@ static void forward_chunks(void *p, size_t begin, size_t end, int thread) {
 
 void lt_train_swiglu_forward(const float *g, const float *u, float *h, size_t n) {
     swiglu_ctx c = {.g = g, .u = u, .h = h, .n = n};
-    lt_train_parallel((n + CHUNK - 1) / CHUNK, forward_chunks, &c);
+    lt_parallel_for((n + CHUNK - 1) / CHUNK, forward_chunks, &c);
 }
 
 static void backward_chunks(void *p, size_t begin, size_t end, int thread) {
@@ -56,5 +57,5 @@ static void backward_chunks(void *p, size_t begin, size_t end, int thread) {
 void lt_train_swiglu_backward(const float *dh, const float *g, const float *u,
                               float *dg, float *du, size_t n) {
     swiglu_ctx c = {.g = g, .u = u, .dh = dh, .dg = dg, .du = du, .n = n};
-    lt_train_parallel((n + CHUNK - 1) / CHUNK, backward_chunks, &c);
+    lt_parallel_for((n + CHUNK - 1) / CHUNK, backward_chunks, &c);
 }

@@ -86,14 +86,14 @@ import LontarKernels
         let a = rng.floats(M * K), w = rng.floats(N * K)
         var results: [[Float]] = []
         for threads in [1, 2, 3] {
-            lt_train_set_threads(Int32(threads))
+            lt_set_threads(Int32(threads))
             for bf16 in [0, 1] as [Int32] {
                 var c = [Float](repeating: 0, count: M * N)
                 lt_train_gemm(a, M, K, N, w, K, lt_train_load_f32, 1, &c, 0, bf16)
                 results.append(c)
             }
         }
-        lt_train_set_threads(1)
+        lt_set_threads(1)
         #expect(results[0] == results[2] && results[2] == results[4])
         #expect(results[1] == results[3] && results[3] == results[5])
     }

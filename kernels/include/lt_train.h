@@ -6,22 +6,14 @@
 // into the output gradient instead of overwriting it (several paths feed the
 // same activation, and gradient accumulation sums over micro-batches).
 //
-// Parallel kernels split work into fixed units (rows, heads…) that never
-// share an output, so results are bit-identical whatever the thread count.
+// Parallel kernels run on the kernels' one thread pool (lt_threads.h) and
+// split work into fixed units (rows, heads…) that never share an output, so
+// results are bit-identical whatever the thread count.
 #ifndef LT_TRAIN_H
 #define LT_TRAIN_H
 
 #include <stddef.h>
 #include <stdint.h>
-
-// ---------------------------------------------------------------- Threads
-
-/// Sets how many threads the training kernels use (default 2). They have
-/// their own pool, tuned for long regions (workers sleep between them and
-/// claim chunks dynamically). Results are bit-identical whatever the count.
-void lt_train_set_threads(int n);
-/// The number of threads the training kernels use.
-int lt_train_get_threads(void);
 
 // ---------------------------------------------------------------- RMSNorm
 

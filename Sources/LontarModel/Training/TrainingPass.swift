@@ -65,12 +65,12 @@ public final class TrainingPass: @unchecked Sendable {
         lt_train_rope_table(ropeCos.pointer, ropeSin.pointer, maxPositions, model.shape.headDim, model.shape.ropeTheta)
     }
 
-    /// Sets how many threads the training kernels use (results are identical
-    /// whatever the count).
-    public static func setThreads(_ n: Int) { lt_train_set_threads(Int32(max(1, min(n, 64)))) }
+    /// Sets how many threads the kernels use: one pool serves inference and
+    /// training (results are identical whatever the count).
+    public static func setThreads(_ n: Int) { lt_set_threads(Int32(max(1, min(n, Int(LT_MAX_THREADS))))) }
 
-    /// The number of threads the training kernels use.
-    public static var threads: Int { Int(lt_train_get_threads()) }
+    /// The number of threads the kernels use.
+    public static var threads: Int { Int(lt_get_threads()) }
 
     /// Bytes of activations and scratch currently allocated.
     public var activationBytes: Int {
