@@ -92,12 +92,12 @@ import LontarKernels
         var rng = TestRNG(seed: UInt64(M * N * K))
         let x = rng.floats(M * K), w = rng.floats(N * K), dy = rng.floats(M * N)
         var y = [Float](repeating: 0, count: M * N)
-        lt_train_matmul_nt(x, w, &y, M, N, K, 0)
+        lt_matmul_f32(x, w, &y, M, N, K, 0)
         let xd = doubles(x), wd = doubles(w)
         expectClose(y, Reference.matmulNT(xd, wd, M: M, N: N, K: K), rtol: 1e-5, atol: 1e-5, "y")
         var dx = [Float](repeating: 3, count: M * K), dw = [Float](repeating: 3, count: N * K)
-        lt_train_matmul_nn(dy, w, &dx, M, N, K, 0)
-        lt_train_matmul_tn(dy, x, &dw, M, N, K, 0)
+        lt_matmul_nn_f32(dy, w, &dx, M, N, K, 0)
+        lt_matmul_tn_f32(dy, x, &dw, M, N, K, 0)
         expectClose(dx, numericGradient(xd) { project(Reference.matmulNT($0, wd, M: M, N: N, K: K), dy) },
                     rtol: 1e-4, atol: 1e-5, "dx")
         expectClose(dw, numericGradient(wd) { project(Reference.matmulNT(xd, $0, M: M, N: N, K: K), dy) },

@@ -67,20 +67,6 @@ void lt_train_swiglu_forward(const float *g, const float *u, float *h, size_t n)
 void lt_train_swiglu_backward(const float *dh, const float *g, const float *u,
                               float *dg, float *du, size_t n);
 
-// ---------------------------------------------------------------- Matmul (f32)
-
-/// Y[M,N] (+)= X[M,K] W[N,K]^T — a Linear layer's forward.
-void lt_train_matmul_nt(const float *X, const float *W, float *Y, size_t M, size_t N, size_t K,
-                        int accumulate);
-
-/// dX[M,K] (+)= dY[M,N] W[N,K] — a Linear layer's input gradient.
-void lt_train_matmul_nn(const float *dY, const float *W, float *dX, size_t M, size_t N, size_t K,
-                        int accumulate);
-
-/// C[N,K] (+)= A[M,N]^T B[M,K] — a weight gradient dW = dY^T X.
-void lt_train_matmul_tn(const float *A, const float *B, float *C, size_t M, size_t N, size_t K,
-                        int accumulate);
-
 // ---------------------------------------------------------------- GEMM on frozen weights
 
 /// Writes W[row, col : col+count] as float32 into out; `ld` is W's row length.
@@ -95,18 +81,13 @@ void lt_train_load_bf16(const void *w, size_t ld, size_t row, size_t col, size_t
 void lt_train_load_nf4(const void *w, size_t ld, size_t row, size_t col, size_t count, float *out);
 
 /// C[M,N] (+)= A[M,K] B[K,N] with B = W^T (`transposed`, W: [N,K], a Linear
-/// forward) or B = W (W: [K,N], the input gradient dY W). With `bf16` != 0, A
-/// and W are rounded to bfloat16 and products accumulate in float32
-/// (AVX512-BF16 where available); otherwise float32 throughout.
+/// forward) or B = W (W: [K,N], the input gradient dY W), on the engine's
+/// GEMM (lt_matmul.h). With `bf16` != 0, A and W are rounded to bfloat16 and
+/// products accumulate in float32 (AVX512-BF16 where available); otherwise
+/// float32 throughout. Plain float32 products are lt_matmul_f32,
+/// lt_matmul_nn_f32 and lt_matmul_tn_f32.
 void lt_train_gemm(const float *A, size_t M, size_t K, size_t N, const void *w, size_t ldw,
                    lt_train_row_loader load, int transposed, float *C, int accumulate, int bf16);
-
-/// Caps the instruction set lt_train_gemm uses (tests of the portable path).
-void lt_train_gemm_limit_isa(int max_isa);
-
-/// float32 <-> bfloat16 (round to nearest even; exact widening).
-void lt_train_f32_to_bf16(const float *x, uint16_t *out, size_t n);
-void lt_train_bf16_to_f32(const uint16_t *x, float *out, size_t n);
 
 // ---------------------------------------------------------------- LoRA
 
