@@ -14,7 +14,8 @@ static _Thread_local float panel_f32[LT_GEMM_KC * LT_GEMM_NR] __attribute__((ali
 #define GEMM_MC 256
 
 // ---------------------------------------------------------------------------
-// Micro-kernels: C[mr, nvalid] (+)= A[mr, kc] * panel[kc, NR].
+// Micro-kernels: C[mr, nvalid] (+)= A[mr, kc] * panel[kc, NR]. Each element's
+// kc products are one fma chain from zero, then added to C when load_c.
 
 #if LT_X86
 #define MR_AVX512 8
@@ -28,13 +29,8 @@ uk_f32_avx512_body(const int mr, size_t kc, const float *a, size_t rsa, size_t c
     const float *row[MR_AVX512];
     for (int r = 0; r < mr; r++) {
         row[r] = a + (size_t)r * rsa;
-        if (load_c) {
-            acc0[r] = _mm512_maskz_loadu_ps(m0, c + (size_t)r * ldc);
-            acc1[r] = _mm512_maskz_loadu_ps(m1, c + (size_t)r * ldc + 16);
-        } else {
-            acc0[r] = _mm512_setzero_ps();
-            acc1[r] = _mm512_setzero_ps();
-        }
+        acc0[r] = _mm512_setzero_ps();
+        acc1[r] = _mm512_setzero_ps();
     }
     size_t kk = 0;
     for (size_t k = 0; k < kc; k++, kk += csa) {
@@ -47,6 +43,10 @@ uk_f32_avx512_body(const int mr, size_t kc, const float *a, size_t rsa, size_t c
         }
     }
     for (int r = 0; r < mr; r++) {
+        if (load_c) {
+            acc0[r] = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, c + (size_t)r * ldc), acc0[r]);
+            acc1[r] = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, c + (size_t)r * ldc + 16), acc1[r]);
+        }
         _mm512_mask_storeu_ps(c + (size_t)r * ldc, m0, acc0[r]);
         _mm512_mask_storeu_ps(c + (size_t)r * ldc + 16, m1, acc1[r]);
     }
@@ -77,19 +77,8 @@ uk_f32_avx2_body(const int mr, size_t kc, const float *a, size_t rsa, size_t csa
     const float *row[MR_AVX2];
     for (int r = 0; r < mr; r++) {
         row[r] = a + (size_t)r * rsa;
-        if (load_c) {
-            if (ncols == 16) {
-                acc0[r] = _mm256_loadu_ps(c + (size_t)r * ldc);
-                acc1[r] = _mm256_loadu_ps(c + (size_t)r * ldc + 8);
-            } else {
-                for (size_t j = 0; j < 16; j++) tmp[r][j] = j < ncols ? c[(size_t)r * ldc + j] : 0.0f;
-                acc0[r] = _mm256_loadu_ps(tmp[r]);
-                acc1[r] = _mm256_loadu_ps(tmp[r] + 8);
-            }
-        } else {
-            acc0[r] = _mm256_setzero_ps();
-            acc1[r] = _mm256_setzero_ps();
-        }
+        acc0[r] = _mm256_setzero_ps();
+        acc1[r] = _mm256_setzero_ps();
     }
     size_t kk = 0;
     for (size_t k = 0; k < kc; k++, kk += csa) {
@@ -103,12 +92,17 @@ uk_f32_avx2_body(const int mr, size_t kc, const float *a, size_t rsa, size_t csa
     }
     for (int r = 0; r < mr; r++) {
         if (ncols == 16) {
+            if (load_c) {
+                acc0[r] = _mm256_add_ps(_mm256_loadu_ps(c + (size_t)r * ldc), acc0[r]);
+                acc1[r] = _mm256_add_ps(_mm256_loadu_ps(c + (size_t)r * ldc + 8), acc1[r]);
+            }
             _mm256_storeu_ps(c + (size_t)r * ldc, acc0[r]);
             _mm256_storeu_ps(c + (size_t)r * ldc + 8, acc1[r]);
         } else {
             _mm256_storeu_ps(tmp[r], acc0[r]);
             _mm256_storeu_ps(tmp[r] + 8, acc1[r]);
-            for (size_t j = 0; j < ncols; j++) c[(size_t)r * ldc + j] = tmp[r][j];
+            for (size_t j = 0; j < ncols; j++)
+                c[(size_t)r * ldc + j] = load_c ? c[(size_t)r * ldc + j] + tmp[r][j] : tmp[r][j];
         }
     }
 }
@@ -136,13 +130,13 @@ static void uk_f32_scalar(size_t mr, size_t kc, const float *a, size_t rsa, size
                           const float *panel, float *c, size_t ldc, size_t nvalid, int load_c) {
     for (size_t r = 0; r < mr; r++) {
         float acc[LT_GEMM_NR];
-        for (size_t j = 0; j < nvalid; j++) acc[j] = load_c ? c[r * ldc + j] : 0.0f;
+        for (size_t j = 0; j < nvalid; j++) acc[j] = 0.0f;
         for (size_t k = 0; k < kc; k++) {
             float av = a[r * rsa + k * csa];
             const float *b = panel + k * LT_GEMM_NR;
             for (size_t j = 0; j < nvalid; j++) acc[j] = fmaf(av, b[j], acc[j]);
         }
-        for (size_t j = 0; j < nvalid; j++) c[r * ldc + j] = acc[j];
+        for (size_t j = 0; j < nvalid; j++) c[r * ldc + j] = load_c ? c[r * ldc + j] + acc[j] : acc[j];
     }
 }
 
