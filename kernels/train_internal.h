@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// x[i] = e^x[i] for n values (vectorised; relative error about 2e-7).
+/// x[i] = e^x[i] for n values: the same exp as the inference kernels (vmath.h).
 void lt_train_exp(float *x, size_t n);
 
 /// Dot product with eight fixed partial sums (vectorisable without

@@ -142,8 +142,8 @@ extension LlamaModel {
             layer.q.forward(xn.pointer, rows: R, into: q.pointer, bf16Compute: bf16Compute)
             layer.k.forward(xn.pointer, rows: R, into: k.pointer, bf16Compute: bf16Compute)
             layer.v.forward(xn.pointer, rows: R, into: v.pointer, bf16Compute: bf16Compute)
-            lt_rope_f32(q.pointer, R, H, D, cosT.pointer, sinT.pointer, 0)
-            lt_rope_f32(k.pointer, R, G, D, cosT.pointer, sinT.pointer, 0)
+            lt_rope_f32(q.pointer, R, H, D, cosT.pointer, sinT.pointer, 0, 0)
+            lt_rope_f32(k.pointer, R, G, D, cosT.pointer, sinT.pointer, 0, 0)
 
             for (i, rows) in rowsOf.enumerated() where !rows.isEmpty {
                 let T = rows.count, r0 = rows.lowerBound

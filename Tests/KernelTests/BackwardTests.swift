@@ -11,7 +11,7 @@ import LontarKernels
         var rng = TestRNG(seed: UInt64(n * 1000 + d))
         let x = rng.floats(n * d, scale: 2), w = rng.floats(d), dy = rng.floats(n * d)
         var y = [Float](repeating: 0, count: n * d), rstd = [Float](repeating: 0, count: n)
-        lt_train_rmsnorm_forward(x, w, &y, &rstd, n, d, 1e-5)
+        lt_rmsnorm_f32(x, w, &y, &rstd, n, d, 1e-5)
         expectClose(y, Reference.rmsnorm(doubles(x), w, n: n, d: d, eps: 1e-5), "rmsnorm y")
 
         var dx = [Float](repeating: 7, count: n * d)
@@ -27,18 +27,19 @@ import LontarKernels
 
     @Test(arguments: [true, false])
     func rope(neox: Bool) {
-        let n = 5, heads = 3, dim = 6, positions = 40
+        let n = 5, heads = 3, dim = 6
         var rng = TestRNG(seed: neox ? 1 : 2)
         let x = rng.floats(n * heads * dim), w = rng.floats(n * heads * dim)
         let pos: [Int32] = [0, 3, 17, 39, 4]
-        var cosT = [Float](repeating: 0, count: positions * dim / 2), sinT = cosT
-        lt_train_rope_table(&cosT, &sinT, positions, dim, 10_000)
+        let invFreq = (0..<dim / 2).map { Float(pow(10_000.0, -Double(2 * $0) / Double(dim))) }
+        var cosT = [Float](repeating: 0, count: n * dim / 2), sinT = cosT
+        lt_rope_tables_f32(pos, n, invFreq, dim / 2, &cosT, &sinT)
         var y = x
-        lt_train_rope(&y, n, heads, dim, pos, cosT, sinT, neox ? 1 : 0, 0)
+        lt_rope_f32(&y, n, heads, dim, cosT, sinT, neox ? 0 : 1, 0)
         expectClose(y, Reference.rope(doubles(x), n: n, heads: heads, dim: dim, pos: pos, theta: 10_000, neox: neox),
                     rtol: 1e-5, atol: 1e-6, "rope y")
         var dx = w
-        lt_train_rope(&dx, n, heads, dim, pos, cosT, sinT, neox ? 1 : 0, 1)
+        lt_rope_f32(&dx, n, heads, dim, cosT, sinT, neox ? 0 : 1, 1)
         let expected = numericGradient(doubles(x)) {
             project(Reference.rope($0, n: n, heads: heads, dim: dim, pos: pos, theta: 10_000, neox: neox), w)
         }
@@ -76,7 +77,7 @@ import LontarKernels
         var rng = TestRNG(seed: 3)
         let g = rng.floats(n, scale: 4), u = rng.floats(n, scale: 2), dh = rng.floats(n)
         var h = [Float](repeating: 0, count: n)
-        lt_train_swiglu_forward(g, u, &h, n)
+        lt_swiglu_f32(g, u, &h, n)
         expectClose(h, Reference.swiglu(doubles(g), doubles(u)), rtol: 1e-5, atol: 1e-6, "swiglu h")
         var dg = h, du = h
         lt_train_swiglu_backward(dh, g, u, &dg, &du, n)

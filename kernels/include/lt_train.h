@@ -1,5 +1,7 @@
 // Training kernels: the backward passes of a Llama decoder, LoRA adapters,
-// chunked cross-entropy and the optimizer (QLoRA fine-tuning).
+// chunked cross-entropy and the optimizer (QLoRA fine-tuning). The forward
+// pass uses the inference kernels (lt_ops.h, lt_matmul.h): RMSNorm, RoPE
+// (backward: lt_rope_f32 with inverse = 1), SwiGLU and the GEMMs.
 //
 // Conventions: every tensor is float32, row-major and contiguous. A batch of
 // B sequences of T tokens is laid out as n = B*T rows. `accumulate` != 0 adds
@@ -17,28 +19,10 @@
 
 // ---------------------------------------------------------------- RMSNorm
 
-/// y = x / sqrt(mean(x^2) + eps) * w for n rows of d; stores 1/rms per row
-/// in rstd[n] for the backward pass.
-void lt_train_rmsnorm_forward(const float *x, const float *w, float *y, float *rstd,
-                              size_t n, size_t d, float eps);
-
-/// Input gradient of RMSNorm with a frozen weight w: dx (+)= dL/dx.
+/// Input gradient of RMSNorm (lt_rmsnorm_f32, which saved 1/rms per row in
+/// rstd) with a frozen weight w: dx (+)= dL/dx.
 void lt_train_rmsnorm_backward(const float *dy, const float *x, const float *w,
                                const float *rstd, float *dx, size_t n, size_t d, int accumulate);
-
-// ---------------------------------------------------------------- RoPE
-
-/// Fills cos/sin tables [positions, head_dim/2] with angle p * theta^(-2i/head_dim)
-/// (computed in double, rounded once).
-void lt_train_rope_table(float *cos_t, float *sin_t, size_t positions, size_t head_dim, double theta);
-
-/// Rotates each head of x [n, heads*head_dim] in place by its token's
-/// position pos[n] (table rows). `neox` != 0 pairs element i with i+head_dim/2
-/// (Hugging Face's rotate_half), otherwise 2i with 2i+1 (GGUF/Meta layout).
-/// `inverse` != 0 rotates by the negative angle: the backward pass, since a
-/// rotation's transpose is its inverse.
-void lt_train_rope(float *x, size_t n, size_t heads, size_t head_dim, const int32_t *pos,
-                   const float *cos_t, const float *sin_t, int neox, int inverse);
 
 // ---------------------------------------------------------------- Attention
 
@@ -60,10 +44,7 @@ void lt_train_attention_backward(const float *q, const float *k, const float *v,
 
 // ---------------------------------------------------------------- SwiGLU
 
-/// h = silu(g) * u elementwise (n values).
-void lt_train_swiglu_forward(const float *g, const float *u, float *h, size_t n);
-
-/// dg, du (overwritten) from dh.
+/// Gradients of lt_swiglu_f32 (h = silu(g) * u): dg, du (overwritten) from dh.
 void lt_train_swiglu_backward(const float *dh, const float *g, const float *u,
                               float *dg, float *du, size_t n);
 
