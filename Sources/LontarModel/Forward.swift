@@ -163,7 +163,7 @@ extension LlamaModel {
                 lt_kv_store_f32(k.pointer + r0 * G * D, kc, capacity, T, start, G, D)
                 lt_kv_store_f32(v.pointer + r0 * G * D, vc, capacity, T, start, G, D)
                 lt_attention_f32(q.pointer + r0 * H * D, kc, vc, capacity, att.pointer + r0 * H * D,
-                                 lse.map { $0.pointer + r0 * H }, T, start, H, G, D, scale)
+                                 lse.map { $0.pointer + r0 * H }, T, start, H, G, D, scale, nil)
             }
             layer.o.forward(att.pointer, rows: R, into: proj.pointer, bf16Compute: bf16Compute)
             lt_add_f32(x.pointer, proj.pointer, R * d)

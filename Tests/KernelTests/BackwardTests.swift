@@ -46,13 +46,14 @@ import LontarKernels
         expectClose(dx, expected, rtol: 1e-4, atol: 1e-5, "rope dx")
     }
 
-    @Test(arguments: [false, true])
-    func attention(packed: Bool) {
-        let B = 2, T = 7, Hq = 6, Hkv = 2, D = 5
-        var rng = TestRNG(seed: packed ? 11 : 10)
+    /// Small shapes run the per-query path; T >= 8 with D a multiple of 16 runs
+    /// the blocked AVX-512 path (where the CPU has it).
+    @Test(arguments: [(false, 2, 7, 6, 2, 5), (true, 2, 7, 6, 2, 5), (true, 1, 17, 2, 1, 16), (false, 1, 19, 2, 2, 16)])
+    func attention(packed: Bool, B: Int, T: Int, Hq: Int, Hkv: Int, D: Int) {
+        var rng = TestRNG(seed: UInt64(packed ? 11 : 10) + UInt64(T))
         let q = rng.floats(B * T * Hq * D, scale: 1.5), k = rng.floats(B * T * Hkv * D, scale: 1.5)
         let v = rng.floats(B * T * Hkv * D), dout = rng.floats(B * T * Hq * D)
-        let seg: [Int32]? = packed ? [0, 0, 0, 1, 1, 2, 2, 5, 5, 5, 5, 5, 6, 6] : nil
+        let seg: [Int32]? = packed ? (0..<(B * T)).map { Int32([0, 0, 0, 1, 1, 2, 2, 5, 5, 5, 5, 5, 6, 6][$0 % 14] + 7 * ($0 / 14)) } : nil
         var out = [Float](repeating: 0, count: q.count), lse = [Float](repeating: 0, count: B * Hq * T)
         let ref = { (q: [Double], k: [Double], v: [Double]) in
             Reference.attention(q: q, k: k, v: v, B: B, T: T, Hq: Hq, Hkv: Hkv, D: D, seg: seg)

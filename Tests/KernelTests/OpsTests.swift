@@ -185,7 +185,7 @@ import LontarKernels
         lt_kv_store_f32(newV, &vc, capacity, T, start, G, D)
         var out = [Float](repeating: .nan, count: T * H * D), lse = [Float](repeating: .nan, count: T * H)
         let scale = 1 / Float(D).squareRoot()
-        lt_attention_f32(q, kc, vc, capacity, &out, &lse, T, start, H, G, D, scale)
+        lt_attention_f32(q, kc, vc, capacity, &out, &lse, T, start, H, G, D, scale, nil)
         let ref = referenceAttention(q: q, k: kc, v: vc, capacity: capacity, T: T, start: start, H: H, G: G, D: D,
                                      scale: Double(scale))
         let err = zip(out, ref.out).map { abs(Double($0) - $1) }.max()!

@@ -30,8 +30,9 @@ void lt_train_rmsnorm_backward(const float *dy, const float *x, const float *w,
 /// sequences of T tokens. q, out: [B*T, Hq*D]; k, v: [B*T, Hkv*D]; query
 /// head h reads kv head h / (Hq/Hkv). When `seg` (B*T ids) is non-null, a
 /// query sees only earlier keys with the same id (packed documents).
-/// Saves the log-sum-exp of each score row in lse[B, Hq, T] so the backward
-/// pass can rebuild the probabilities without storing them.
+/// Saves the log-sum-exp of each score row in lse[B*T, Hq] so the backward
+/// pass can rebuild the probabilities without storing them. This is the
+/// inference kernel lt_attention_f32, run one sequence at a time.
 void lt_train_attention_forward(const float *q, const float *k, const float *v, float *out,
                                 float *lse, const int32_t *seg,
                                 size_t B, size_t T, size_t Hq, size_t Hkv, size_t D);
