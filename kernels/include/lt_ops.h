@@ -1,6 +1,7 @@
 // Element-wise and row-wise kernels of a Llama block: RMSNorm, rotary
-// position embedding, softmax, SwiGLU, embedding lookup, residual add and
-// cross-entropy. Matrices are row-major and contiguous.
+// position embedding, softmax, SwiGLU, embedding lookup and residual add,
+// shared by inference and training (whose backward kernels are in
+// lt_train.h). Matrices are row-major and contiguous.
 #ifndef LT_OPS_H
 #define LT_OPS_H
 
@@ -41,13 +42,5 @@ void lt_add_f32(float *y, const float *x, size_t n);
 /// Copies rows ids[i] of table[vocab, dim] into out[i]. Ids must be in range
 /// (the caller validates them).
 void lt_embedding_f32(const float *table, size_t dim, const int32_t *ids, size_t n, float *out);
-
-/// Cross-entropy of each row of logits[rows, vocab] against targets (a target
-/// < 0 is ignored: loss 0, gradient 0). losses[r] = logsumexp(row) - row[target],
-/// computed in float64. Returns the number of counted rows. With dlogits not
-/// NULL, writes (softmax(row) - onehot(target)) * grad_scale (dlogits may
-/// alias logits).
-size_t lt_cross_entropy_f32(const float *logits, const int32_t *targets, size_t rows, size_t vocab,
-                            double *losses, float *dlogits, float grad_scale);
 
 #endif

@@ -96,9 +96,10 @@ void lt_train_lora_backward(const float *x, const float *A, const float *B, cons
 
 // ---------------------------------------------------------------- Cross-entropy
 
-/// Cross-entropy over one chunk of c rows of logits [c, V]. Row i's target is
-/// targets[i]; a negative target (ignore index) or a zero weight contributes
-/// nothing. Returns sum_i weight[i] * (logsumexp(row) - row[target]) in
+/// Cross-entropy over one chunk of c rows of logits [c, V] (training's loss
+/// and perplexity's). Row i's target is targets[i]; a negative or
+/// out-of-vocabulary target (ignore index) or a zero weight contributes
+/// nothing; `weights` NULL weighs every row 1. Returns sum_i weight[i] * (logsumexp(row) - row[target]) in
 /// double; when `grad` != 0 overwrites the logits with their gradient
 /// weight[i] * (softmax(row) - onehot(target)).
 double lt_train_cross_entropy(float *logits, const int32_t *targets, const float *weights,
