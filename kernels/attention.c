@@ -24,7 +24,17 @@ typedef struct {
     float *out, *lse;
     size_t start, H, G, D;
     float scale;
+    const int32_t *seg;
 } attention_job;
+
+/// The first key new token t may see: 0, or with segment ids the first
+/// position of t's segment (packed documents; then start is 0).
+static size_t first_visible(const attention_job *job, size_t t) {
+    if (!job->seg) return 0;
+    size_t j = t;
+    while (j > 0 && job->seg[j - 1] == job->seg[t]) j--;
+    return j;
+}
 
 #if LT_X86
 /// Scores of one query against keys 0..n-1 (D a multiple of 16), scaled.
@@ -135,10 +145,10 @@ static void attention_task(void *ctx, size_t begin, size_t end, int thread) {
     fast = vector_level(D);
 #endif
     for (size_t idx = begin; idx < end; idx++) {
-        size_t t = idx / H, h = idx % H, g = h / group;
-        size_t n = job->start + t + 1;  // visible positions
+        size_t t = idx / H, h = idx % H, g = h / group, j0 = first_visible(job, t);
+        size_t n = job->start + t + 1 - j0;  // visible positions, from j0
         const float *q = job->q + idx * D;
-        const float *k = job->k + g * job->capacity * D, *v = job->v + g * job->capacity * D;
+        const float *k = job->k + (g * job->capacity + j0) * D, *v = job->v + (g * job->capacity + j0) * D;
         float *out = job->out + idx * D;
         double sum;
         float m = -INFINITY;
@@ -214,8 +224,9 @@ static void attention_block_task(void *ctx, size_t begin, size_t end, int thread
             lt_gemm_f32_tile(nq, D, q, H * D, 1, key_panel, s + p0, nmax, nvalid, 0);
         }
         for (size_t i = 0; i < nq; i++) {
-            size_t n = job->start + t0 + i + 1, idx = (t0 + i) * H + h;
-            float *row = s + i * nmax;
+            size_t j0 = first_visible(job, t0 + i), idx = (t0 + i) * H + h;
+            size_t n = job->start + t0 + i + 1 - j0;  // visible keys, from j0
+            float *row = s + i * nmax + j0;
             float m = -INFINITY;
             for (size_t j = 0; j < n; j++) {
                 row[j] *= job->scale;
@@ -224,8 +235,8 @@ static void attention_block_task(void *ctx, size_t begin, size_t end, int thread
             double sum = bj->level == 2 ? exp_avx512(row, n, m) : exp_avx2(row, n, m);
             float inv = (float)(1.0 / sum);
             for (size_t j = 0; j < n; j++) row[j] *= inv;
-            if (bj->level == 2) weighted_sum_avx512(row, v, n, D, job->out + idx * D);
-            else weighted_sum_avx2(row, v, n, D, job->out + idx * D);
+            if (bj->level == 2) weighted_sum_avx512(row, v + j0 * D, n, D, job->out + idx * D);
+            else weighted_sum_avx2(row, v + j0 * D, n, D, job->out + idx * D);
             if (job->lse) job->lse[idx] = (float)((double)m + log(sum));
         }
     }
@@ -235,8 +246,8 @@ static void attention_block_task(void *ctx, size_t begin, size_t end, int thread
 
 void lt_attention_f32(const float *q, const float *k_cache, const float *v_cache, size_t capacity,
                       float *out, float *lse, size_t T, size_t start, size_t H, size_t G, size_t D,
-                      float scale) {
-    attention_job job = {q, k_cache, v_cache, capacity, out, lse, start, H, G, D, scale};
+                      float scale, const int32_t *seg) {
+    attention_job job = {q, k_cache, v_cache, capacity, out, lse, start, H, G, D, scale, seg};
 #if LT_X86
     int level = vector_level(D);
     if (T >= QUERY_BLOCK && level > 0) {

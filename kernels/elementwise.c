@@ -61,29 +61,6 @@ void lt_swiglu_f32(const float *gate, const float *up, float *out, size_t n) {
     lt_parallel_for(lt_ceil_div(n, CHUNK), swiglu_task, &job);
 }
 
-typedef struct {
-    const float *gate, *up, *dout;
-    float *dgate, *dup;
-    size_t n;
-} swiglu_back_job;
-
-static void swiglu_back_task(void *ctx, size_t begin, size_t end, int thread) {
-    (void)thread;
-    const swiglu_back_job *job = ctx;
-    size_t stop = lt_min(job->n, end * CHUNK);
-    for (size_t i = begin * CHUNK; i < stop; i++) {
-        float g = job->gate[i], sig = 1.0f / (1.0f + expf(-g)), silu = g * sig;
-        float d = job->dout[i], u = job->up[i];
-        job->dgate[i] = d * u * (sig * (1.0f + g * (1.0f - sig)));
-        job->dup[i] = d * silu;
-    }
-}
-
-void lt_swiglu_backward_f32(const float *gate, const float *up, const float *dout, float *dgate, float *dup, size_t n) {
-    swiglu_back_job job = {gate, up, dout, dgate, dup, n};
-    lt_parallel_for(lt_ceil_div(n, CHUNK), swiglu_back_task, &job);
-}
-
 void lt_add_f32(float *y, const float *x, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] += x[i];
 }

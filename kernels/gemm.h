@@ -7,10 +7,13 @@
 // transposing as the source format needs. A micro-kernel then multiplies
 // MR rows of A by the panel with every accumulator in a register.
 //
-// Each element of C is computed as one sequential multiply-add chain over
-// k = 0..K-1 (fma at each step), whichever ISA, tile or thread computes it,
-// so results never depend on the thread count, and the f32 path gives the
-// same bits on AVX-512, AVX2 and the scalar fallback.
+// Each element of C is computed the same way whichever ISA, tile or thread
+// computes it: for each chunk of KC contraction steps in order, one
+// sequential multiply-add chain from zero (fma at each step), added to the
+// running value (or to C when accumulating). So results never depend on the
+// thread count, the f32 path gives the same bits on AVX-512, AVX2 and the
+// scalar fallback, and long contractions (a vocabulary projection's input
+// gradient sums 50k products) round like a two-level sum, not one long chain.
 #ifndef LT_GEMM_H
 #define LT_GEMM_H
 

@@ -14,7 +14,8 @@ static _Thread_local float panel_f32[LT_GEMM_KC * LT_GEMM_NR] __attribute__((ali
 #define GEMM_MC 256
 
 // ---------------------------------------------------------------------------
-// Micro-kernels: C[mr, nvalid] (+)= A[mr, kc] * panel[kc, NR].
+// Micro-kernels: C[mr, nvalid] (+)= A[mr, kc] * panel[kc, NR]. Each element's
+// kc products are one fma chain from zero, then added to C when load_c.
 
 #if LT_X86
 #define MR_AVX512 8
@@ -28,13 +29,8 @@ uk_f32_avx512_body(const int mr, size_t kc, const float *a, size_t rsa, size_t c
     const float *row[MR_AVX512];
     for (int r = 0; r < mr; r++) {
         row[r] = a + (size_t)r * rsa;
-        if (load_c) {
-            acc0[r] = _mm512_maskz_loadu_ps(m0, c + (size_t)r * ldc);
-            acc1[r] = _mm512_maskz_loadu_ps(m1, c + (size_t)r * ldc + 16);
-        } else {
-            acc0[r] = _mm512_setzero_ps();
-            acc1[r] = _mm512_setzero_ps();
-        }
+        acc0[r] = _mm512_setzero_ps();
+        acc1[r] = _mm512_setzero_ps();
     }
     size_t kk = 0;
     for (size_t k = 0; k < kc; k++, kk += csa) {
@@ -47,6 +43,10 @@ uk_f32_avx512_body(const int mr, size_t kc, const float *a, size_t rsa, size_t c
         }
     }
     for (int r = 0; r < mr; r++) {
+        if (load_c) {
+            acc0[r] = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, c + (size_t)r * ldc), acc0[r]);
+            acc1[r] = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, c + (size_t)r * ldc + 16), acc1[r]);
+        }
         _mm512_mask_storeu_ps(c + (size_t)r * ldc, m0, acc0[r]);
         _mm512_mask_storeu_ps(c + (size_t)r * ldc + 16, m1, acc1[r]);
     }
@@ -77,19 +77,8 @@ uk_f32_avx2_body(const int mr, size_t kc, const float *a, size_t rsa, size_t csa
     const float *row[MR_AVX2];
     for (int r = 0; r < mr; r++) {
         row[r] = a + (size_t)r * rsa;
-        if (load_c) {
-            if (ncols == 16) {
-                acc0[r] = _mm256_loadu_ps(c + (size_t)r * ldc);
-                acc1[r] = _mm256_loadu_ps(c + (size_t)r * ldc + 8);
-            } else {
-                for (size_t j = 0; j < 16; j++) tmp[r][j] = j < ncols ? c[(size_t)r * ldc + j] : 0.0f;
-                acc0[r] = _mm256_loadu_ps(tmp[r]);
-                acc1[r] = _mm256_loadu_ps(tmp[r] + 8);
-            }
-        } else {
-            acc0[r] = _mm256_setzero_ps();
-            acc1[r] = _mm256_setzero_ps();
-        }
+        acc0[r] = _mm256_setzero_ps();
+        acc1[r] = _mm256_setzero_ps();
     }
     size_t kk = 0;
     for (size_t k = 0; k < kc; k++, kk += csa) {
@@ -103,12 +92,17 @@ uk_f32_avx2_body(const int mr, size_t kc, const float *a, size_t rsa, size_t csa
     }
     for (int r = 0; r < mr; r++) {
         if (ncols == 16) {
+            if (load_c) {
+                acc0[r] = _mm256_add_ps(_mm256_loadu_ps(c + (size_t)r * ldc), acc0[r]);
+                acc1[r] = _mm256_add_ps(_mm256_loadu_ps(c + (size_t)r * ldc + 8), acc1[r]);
+            }
             _mm256_storeu_ps(c + (size_t)r * ldc, acc0[r]);
             _mm256_storeu_ps(c + (size_t)r * ldc + 8, acc1[r]);
         } else {
             _mm256_storeu_ps(tmp[r], acc0[r]);
             _mm256_storeu_ps(tmp[r] + 8, acc1[r]);
-            for (size_t j = 0; j < ncols; j++) c[(size_t)r * ldc + j] = tmp[r][j];
+            for (size_t j = 0; j < ncols; j++)
+                c[(size_t)r * ldc + j] = load_c ? c[(size_t)r * ldc + j] + tmp[r][j] : tmp[r][j];
         }
     }
 }
@@ -136,13 +130,13 @@ static void uk_f32_scalar(size_t mr, size_t kc, const float *a, size_t rsa, size
                           const float *panel, float *c, size_t ldc, size_t nvalid, int load_c) {
     for (size_t r = 0; r < mr; r++) {
         float acc[LT_GEMM_NR];
-        for (size_t j = 0; j < nvalid; j++) acc[j] = load_c ? c[r * ldc + j] : 0.0f;
+        for (size_t j = 0; j < nvalid; j++) acc[j] = 0.0f;
         for (size_t k = 0; k < kc; k++) {
             float av = a[r * rsa + k * csa];
             const float *b = panel + k * LT_GEMM_NR;
             for (size_t j = 0; j < nvalid; j++) acc[j] = fmaf(av, b[j], acc[j]);
         }
-        for (size_t j = 0; j < nvalid; j++) c[r * ldc + j] = acc[j];
+        for (size_t j = 0; j < nvalid; j++) c[r * ldc + j] = load_c ? c[r * ldc + j] + acc[j] : acc[j];
     }
 }
 
@@ -152,9 +146,19 @@ static void uk_f32_scalar(size_t mr, size_t kc, const float *a, size_t rsa, size
 // K chunk after K chunk, so the C tile stays in L1/L2 and A streams from L2
 // or L3 (its reuse across panels is what the M chunk bounds).
 
+/// A GEMM split into tasks: task t covers column panel t % panels and the
+/// rows of row block t / panels. Narrow products (a LoRA rank of columns)
+/// have too few panels to keep every thread busy, so their rows are split
+/// too; each element of C is still one task's one fma chain.
+typedef struct {
+    const lt_gemm_job *job;
+    size_t panels, row_block;
+} gemm_split;
+
 static void gemm_f32_task(void *ctx, size_t begin, size_t end, int thread) {
     (void)thread;
-    const lt_gemm_job *job = ctx;
+    const gemm_split *split = ctx;
+    const lt_gemm_job *job = split->job;
     lt_isa isa = lt_isa_active();
     size_t mr_max = 1;
     void (*uk)(size_t, size_t, const float *, size_t, size_t, const float *, float *, size_t, size_t, int) =
@@ -165,9 +169,12 @@ static void gemm_f32_task(void *ctx, size_t begin, size_t end, int thread) {
 #else
     (void)isa;
 #endif
-    for (size_t m0 = 0; m0 < job->M; m0 += GEMM_MC) {
-        size_t mc = lt_min(GEMM_MC, job->M - m0);
-        for (size_t p = begin; p < end; p++) {
+    size_t row0 = begin / split->panels * split->row_block;
+    size_t row1 = lt_min(job->M, row0 + split->row_block);
+    size_t p0 = begin % split->panels, p1 = p0 + (end - begin);  // a range never spans two row blocks
+    for (size_t m0 = row0; m0 < row1; m0 += GEMM_MC) {
+        size_t mc = lt_min(GEMM_MC, row1 - m0);
+        for (size_t p = p0; p < p1; p++) {
             size_t n0 = p * LT_GEMM_NR, nvalid = lt_min(LT_GEMM_NR, job->N - n0);
             for (size_t k0 = 0; k0 < job->K; k0 += LT_GEMM_KC) {
                 size_t kc = lt_min(LT_GEMM_KC, job->K - k0);
@@ -204,10 +211,28 @@ static void zero_or_keep(const lt_gemm_job *job) {
     for (size_t m = 0; m < job->M; m++) memset(job->c + m * job->ldc, 0, job->N * sizeof(float));
 }
 
+/// Runs tasks [begin, end) one row block at a time (a chunk of the pool may
+/// span several).
+static void gemm_f32_tasks(void *ctx, size_t begin, size_t end, int thread) {
+    const gemm_split *split = ctx;
+    while (begin < end) {
+        size_t stop = lt_min(end, (begin / split->panels + 1) * split->panels);
+        gemm_f32_task(ctx, begin, stop, thread);
+        begin = stop;
+    }
+}
+
 void lt_gemm_f32_run(const lt_gemm_job *job) {
     if (job->M == 0 || job->N == 0) return;
     if (job->K == 0) { zero_or_keep(job); return; }
-    lt_parallel_for(lt_ceil_div(job->N, LT_GEMM_NR), gemm_f32_task, (void *)job);
+    gemm_split split = {job, lt_ceil_div(job->N, LT_GEMM_NR), job->M};
+    size_t want = 2 * (size_t)lt_get_threads();
+    if (split.panels < want) {
+        // Row blocks of at least 64 rows, a multiple of 8 (the micro-kernel height).
+        size_t blocks = lt_min(lt_ceil_div(want, split.panels), lt_ceil_div(job->M, 64));
+        split.row_block = lt_ceil_div(lt_ceil_div(job->M, blocks ? blocks : 1), 8) * 8;
+    }
+    lt_parallel_for(split.panels * lt_ceil_div(job->M, split.row_block), gemm_f32_tasks, &split);
 }
 
 // ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-// Softmax and cross-entropy over rows.
+// Softmax over rows. (Cross-entropy, for training and perplexity alike, is
+// lt_train_cross_entropy in train_xent.c.)
 #include "lt_ops.h"
 #include "lt_internal.h"
 #include "lt_threads.h"
@@ -70,48 +71,4 @@ static void softmax_task(void *ctx, size_t begin, size_t end, int thread) {
 void lt_softmax_f32(float *x, size_t rows, size_t n) {
     softmax_job job = {x, n};
     lt_parallel_for(rows, softmax_task, &job);
-}
-
-typedef struct {
-    const float *logits;
-    const int32_t *targets;
-    size_t vocab;
-    double *losses;
-    float *dlogits;
-    float grad_scale;
-} ce_job;
-
-static void ce_task(void *ctx, size_t begin, size_t end, int thread) {
-    (void)thread;
-    const ce_job *job = ctx;
-    size_t V = job->vocab;
-    for (size_t r = begin; r < end; r++) {
-        const float *x = job->logits + r * V;
-        int32_t target = job->targets[r];
-        float *d = job->dlogits ? job->dlogits + r * V : NULL;
-        if (target < 0 || (size_t)target >= V) {
-            job->losses[r] = 0.0;
-            if (d) memset(d, 0, V * sizeof(float));
-            continue;
-        }
-        float m = row_max(x, V);
-        double target_logit = x[target];
-        double sum = exp_shifted(x, d, V, m);  // d (if any) now holds exp(x - m)
-        double lse = (double)m + log(sum);
-        job->losses[r] = lse - target_logit;
-        if (d) {
-            float scale = (float)((double)job->grad_scale / sum);
-            for (size_t i = 0; i < V; i++) d[i] *= scale;
-            d[target] -= job->grad_scale;
-        }
-    }
-}
-
-size_t lt_cross_entropy_f32(const float *logits, const int32_t *targets, size_t rows, size_t vocab,
-                            double *losses, float *dlogits, float grad_scale) {
-    ce_job job = {logits, targets, vocab, losses, dlogits, grad_scale};
-    lt_parallel_for(rows, ce_task, &job);
-    size_t counted = 0;
-    for (size_t r = 0; r < rows; r++) counted += targets[r] >= 0 && (size_t)targets[r] < vocab;
-    return counted;
 }

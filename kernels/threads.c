@@ -12,7 +12,12 @@
 // On an oversubscribed machine a worker can be descheduled while it holds a
 // chunk, and the caller then waits a whole scheduler time slice for it. When
 // such a stall happens, the next regions run on the caller alone for a while
-// (results do not depend on it), then parallelism is tried again.
+// (results do not depend on it), then parallelism is tried again. A stall is
+// a wait both longer than STALL_NS and several times longer than one of the
+// caller's own chunks took: a worker that is merely finishing a long chunk
+// (a training GEMM runs milliseconds per chunk) is not stalled, and keeping
+// such regions parallel is what long regions need. Short regions (decode)
+// still fall back to serial after a genuine descheduling.
 //
 // Posting a job follows a sequence lock: the generation is odd while the job
 // is being written, and the caller first waits until no worker is still
@@ -41,10 +46,14 @@
 /// Chunks per thread: enough to balance uneven progress, few enough to keep
 /// each chunk's work contiguous.
 #define CHUNKS_PER_THREAD 4
-/// A wait for workers longer than this (nanoseconds) counts as a stall...
+/// A wait for workers longer than this (nanoseconds), and longer than
+/// STALL_CHUNKS of the caller's own chunks took, counts as a stall...
 #define STALL_NS 200000
+#define STALL_CHUNKS 4
 /// ...after which this many regions run on the caller alone.
 #define SERIAL_AFTER_STALL 512
+/// Worker stack size: kernels keep tiles of a few kilobytes on the stack.
+#define WORKER_STACK (8u << 20)
 
 static struct {
     pthread_mutex_t region;        // held by the caller of a parallel region
@@ -75,13 +84,22 @@ static struct {
 /// Set while a thread runs inside a parallel region: nested regions run serially.
 static _Thread_local bool in_region;
 
-static void run_chunks(int thread) {
-    size_t c;
+/// Claims and runs chunks until none are left; returns how many it ran.
+static size_t run_chunks(int thread) {
+    size_t c, ran = 0;
     while ((c = atomic_fetch_add(&pool.next, 1)) < pool.chunks) {
         size_t begin = pool.n * c / pool.chunks, end = pool.n * (c + 1) / pool.chunks;
         if (begin < end) pool.fn(pool.ctx, begin, end, thread);
         atomic_fetch_add(&pool.done, 1);
+        ran++;
     }
+    return ran;
+}
+
+static long long now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
 /// A job this worker has not seen is posted (or the pool stops).
@@ -130,7 +148,12 @@ static void start_workers(void) {
     while (pool.started < pool.threads - 1) {
         int i = pool.started + 1;
         pool.start_generation[i] = atomic_load(&pool.generation);
-        if (pthread_create(&pool.workers[i], NULL, worker_main, (void *)(size_t)i) != 0) return;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setstacksize(&attr, WORKER_STACK);
+        int failed = pthread_create(&pool.workers[i], &attr, worker_main, (void *)(size_t)i);
+        pthread_attr_destroy(&attr);
+        if (failed) return;
         pool.started = i;
     }
 }
@@ -191,20 +214,21 @@ void lt_parallel_for(size_t n, lt_task_fn fn, void *ctx) {
         pthread_mutex_unlock(&pool.mu);
     }
     in_region = true;
-    run_chunks(0);
+    long long started = now_ns();
+    size_t ran = run_chunks(0);
+    long long finished = now_ns();
     in_region = false;
     int spins = 0;
-    struct timespec since = {0, 0};
     while (atomic_load(&pool.done) < pool.chunks) {
         if (++spins < WAIT_SPINS) { cpu_relax(); continue; }
-        if (spins == WAIT_SPINS) clock_gettime(CLOCK_MONOTONIC, &since);
         sched_yield();
     }
     if (spins >= WAIT_SPINS) {
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long long waited = (long long)(now.tv_sec - since.tv_sec) * 1000000000LL + (now.tv_nsec - since.tv_nsec);
-        if (waited > STALL_NS) pool.serial_left = SERIAL_AFTER_STALL;
+        long long waited = now_ns() - finished;
+        // One of the caller's chunks took about (finished - started) / ran; a
+        // worker busy with a chunk of its own finishes within about that.
+        long long chunk = ran > 0 ? (finished - started) / (long long)ran : 0;
+        if (waited > STALL_NS && waited > STALL_CHUNKS * chunk) pool.serial_left = SERIAL_AFTER_STALL;
     }
     pthread_mutex_unlock(&pool.region);
 }

@@ -5,14 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// A range of independent work units [begin, end), run by thread `thread`.
-typedef void (*lt_train_task)(void *ctx, size_t begin, size_t end, int thread);
-
-/// Runs units 0..<n, split over the kernel thread pool. Units never share an
-/// output, so results do not depend on the thread count.
-void lt_train_parallel(size_t n, lt_train_task fn, void *ctx);
-
-/// x[i] = e^x[i] for n values (vectorised; relative error about 2e-7).
+/// x[i] = e^x[i] for n values: the same exp as the inference kernels (vmath.h).
 void lt_train_exp(float *x, size_t n);
 
 /// Dot product with eight fixed partial sums (vectorisable without

@@ -5,7 +5,9 @@
 //   dB += scale * dy^T t        dt = scale * dy B
 //   dA += dt^T dropout(x)       dx += dropout'(dt A)
 #include "lt_train.h"
+#include "lt_matmul.h"
 #include "train_internal.h"
+#include "lt_threads.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,7 +61,7 @@ static void mask_task(void *p, size_t begin, size_t end, int thread) {
 
 static void apply_mask(const float *x, float *out, size_t count, float p, uint64_t seed, int accumulate) {
     mask_ctx c = {x, out, count, seed, p, accumulate};
-    lt_train_parallel((count + MASK_CHUNK - 1) / MASK_CHUNK, mask_task, &c);
+    lt_parallel_for((count + MASK_CHUNK - 1) / MASK_CHUNK, mask_task, &c);
 }
 
 /// x with the dropout mask applied, or x itself when there is no dropout.
@@ -77,10 +79,10 @@ void lt_train_lora_forward(const float *x, const float *A, const float *B, float
                            float dropout, uint64_t seed) {
     float *owned;
     const float *xd = dropped(x, n * in, dropout, seed, &owned);
-    lt_train_matmul_nt(xd, A, t, n, r, in, 0);
+    lt_matmul_f32(xd, A, t, n, r, in, 0);
     float *ts = malloc(n * r * sizeof(float));
     for (size_t i = 0; i < n * r; i++) ts[i] = t[i] * scale;
-    lt_train_matmul_nt(ts, B, y, n, out, r, 1);
+    lt_matmul_f32(ts, B, y, n, out, r, 1);
     free(ts);
     free(owned);
 }
@@ -92,20 +94,20 @@ void lt_train_lora_backward(const float *x, const float *A, const float *B, cons
     float *buf = malloc(n * r * sizeof(float));
     // dB = dy^T (scale t)
     for (size_t i = 0; i < n * r; i++) buf[i] = t[i] * scale;
-    lt_train_matmul_tn(dy, buf, dB, n, out, r, accumulate);
+    lt_matmul_tn_f32(dy, buf, dB, n, out, r, accumulate);
     // dt = scale * dy B
-    lt_train_matmul_nn(dy, B, buf, n, out, r, 0);
+    lt_matmul_nn_f32(dy, B, buf, n, out, r, 0);
     for (size_t i = 0; i < n * r; i++) buf[i] *= scale;
     float *owned;
     const float *xd = dropped(x, n * in, dropout, seed, &owned);
-    lt_train_matmul_tn(buf, xd, dA, n, r, in, accumulate);
+    lt_matmul_tn_f32(buf, xd, dA, n, r, in, accumulate);
     free(owned);
     if (dx) {
         if (dropout <= 0.0f) {
-            lt_train_matmul_nn(buf, A, dx, n, r, in, 1);
+            lt_matmul_nn_f32(buf, A, dx, n, r, in, 1);
         } else {
             float *g = malloc(n * in * sizeof(float));
-            lt_train_matmul_nn(buf, A, g, n, r, in, 0);
+            lt_matmul_nn_f32(buf, A, g, n, r, in, 0);
             apply_mask(g, dx, n * in, dropout, seed, 1);
             free(g);
         }

@@ -1,14 +1,16 @@
-// SwiGLU, h = silu(g) * u with silu(g) = g * sigmoid(g), and its gradients:
+// SwiGLU's gradients (the forward pass, h = silu(g) * u with
+// silu(g) = g * sigmoid(g), is lt_swiglu_f32 in elementwise.c):
 // du = dh * silu(g);  dg = dh * u * sigmoid(g) * (1 + g * (1 - sigmoid(g))).
 #include "lt_train.h"
 #include "train_internal.h"
+#include "lt_threads.h"
 #include <math.h>
 
 #define CHUNK 4096
 
 typedef struct {
     const float *g, *u, *dh;
-    float *h, *dg, *du;
+    float *dg, *du;
     size_t n;
 } swiglu_ctx;
 
@@ -16,25 +18,6 @@ typedef struct {
 static void neg_exp(const float *g, size_t i0, size_t count, float *e) {
     for (size_t k = 0; k < count; k++) e[k] = -g[i0 + k];
     lt_train_exp(e, count);
-}
-
-static void forward_chunks(void *p, size_t begin, size_t end, int thread) {
-    (void)thread;
-    const swiglu_ctx *c = p;
-    float e[CHUNK];
-    for (size_t chunk = begin; chunk < end; chunk++) {
-        size_t i0 = chunk * CHUNK, count = c->n - i0 < CHUNK ? c->n - i0 : CHUNK;
-        neg_exp(c->g, i0, count, e);
-        for (size_t k = 0; k < count; k++) {
-            float sg = 1.0f / (1.0f + e[k]);
-            c->h[i0 + k] = c->g[i0 + k] * sg * c->u[i0 + k];
-        }
-    }
-}
-
-void lt_train_swiglu_forward(const float *g, const float *u, float *h, size_t n) {
-    swiglu_ctx c = {.g = g, .u = u, .h = h, .n = n};
-    lt_train_parallel((n + CHUNK - 1) / CHUNK, forward_chunks, &c);
 }
 
 static void backward_chunks(void *p, size_t begin, size_t end, int thread) {
@@ -56,5 +39,5 @@ static void backward_chunks(void *p, size_t begin, size_t end, int thread) {
 void lt_train_swiglu_backward(const float *dh, const float *g, const float *u,
                               float *dg, float *du, size_t n) {
     swiglu_ctx c = {.g = g, .u = u, .dh = dh, .dg = dg, .du = du, .n = n};
-    lt_train_parallel((n + CHUNK - 1) / CHUNK, backward_chunks, &c);
+    lt_parallel_for((n + CHUNK - 1) / CHUNK, backward_chunks, &c);
 }

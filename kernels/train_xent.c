@@ -4,6 +4,7 @@
 // the full [tokens, vocab] logits never exist at once.
 #include "lt_train.h"
 #include "train_internal.h"
+#include "lt_threads.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +59,7 @@ double lt_train_cross_entropy(float *logits, const int32_t *targets, const float
                               size_t c, size_t V, int grad) {
     double *row_loss = malloc((c ? c : 1) * sizeof(double));
     xent_ctx ctx = {logits, targets, weights, row_loss, V, grad};
-    lt_train_parallel(c, xent_rows, &ctx);
+    lt_parallel_for(c, xent_rows, &ctx);
     double total = 0;  // summed in row order: the same whatever the thread count
     for (size_t i = 0; i < c; i++) total += row_loss[i];
     free(row_loss);

@@ -142,8 +142,8 @@ extension LlamaModel {
             layer.q.forward(xn.pointer, rows: R, into: q.pointer, bf16Compute: bf16Compute)
             layer.k.forward(xn.pointer, rows: R, into: k.pointer, bf16Compute: bf16Compute)
             layer.v.forward(xn.pointer, rows: R, into: v.pointer, bf16Compute: bf16Compute)
-            lt_rope_f32(q.pointer, R, H, D, cosT.pointer, sinT.pointer, 0)
-            lt_rope_f32(k.pointer, R, G, D, cosT.pointer, sinT.pointer, 0)
+            lt_rope_f32(q.pointer, R, H, D, cosT.pointer, sinT.pointer, 0, 0)
+            lt_rope_f32(k.pointer, R, G, D, cosT.pointer, sinT.pointer, 0, 0)
 
             for (i, rows) in rowsOf.enumerated() where !rows.isEmpty {
                 let T = rows.count, r0 = rows.lowerBound
@@ -163,7 +163,7 @@ extension LlamaModel {
                 lt_kv_store_f32(k.pointer + r0 * G * D, kc, capacity, T, start, G, D)
                 lt_kv_store_f32(v.pointer + r0 * G * D, vc, capacity, T, start, G, D)
                 lt_attention_f32(q.pointer + r0 * H * D, kc, vc, capacity, att.pointer + r0 * H * D,
-                                 lse.map { $0.pointer + r0 * H }, T, start, H, G, D, scale)
+                                 lse.map { $0.pointer + r0 * H }, T, start, H, G, D, scale, nil)
             }
             layer.o.forward(att.pointer, rows: R, into: proj.pointer, bf16Compute: bf16Compute)
             lt_add_f32(x.pointer, proj.pointer, R * d)

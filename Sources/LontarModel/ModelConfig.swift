@@ -59,10 +59,7 @@ extension LlamaConfig {
     /// when given (GGUF's `rope_freqs.weight`).
     public func ropeInverseFrequencies(freqFactors: [Float]? = nil) -> [Float] {
         let half = headDim / 2
-        var inv = (0..<half).map { i -> Float in
-            let exponent = Float(2 * i) / Float(headDim)
-            return 1 / Float(pow(ropeTheta, Double(exponent)))
-        }
+        var inv = Self.ropeInverseFrequencies(theta: ropeTheta, headDim: headDim)
         if let s = ropeScaling, s.type == "llama3" {
             let old = Double(s.originalMaxPositionEmbeddings)
             let lowWavelen = old / s.lowFreqFactor, highWavelen = old / s.highFreqFactor
@@ -78,5 +75,14 @@ extension LlamaConfig {
             inv = zip(inv, factors).map { $0 / $1 }
         }
         return inv
+    }
+
+    /// Unscaled rotary inverse frequencies base^(-2i/d) in float32, as
+    /// transformers computes them (the trainer's model uses these too).
+    public static func ropeInverseFrequencies(theta: Double, headDim: Int) -> [Float] {
+        (0..<headDim / 2).map { i -> Float in
+            let exponent = Float(2 * i) / Float(headDim)
+            return 1 / Float(pow(theta, Double(exponent)))
+        }
     }
 }

@@ -37,9 +37,7 @@ extension LlamaModel {
                     let n = min(chunk, seq.count - 1 - c)
                     let logits = projectToVocabulary(hidden: result.hidden, rows: Array((rows.lowerBound + c)..<(rows.lowerBound + c + n)))
                     let targets = Array(seq[(c + 1)...(c + n)])
-                    var losses = [Double](repeating: 0, count: n)
-                    _ = lt_cross_entropy_f32(logits.pointer, targets, n, vocabSize, &losses, nil, 0)
-                    nll += losses.reduce(0, +)
+                    nll += lt_train_cross_entropy(logits.pointer, targets, nil, n, vocabSize, 0)
                 }
                 perSequence.append((nll / Double(seq.count - 1), seq.count - 1))
                 total += nll

@@ -11,7 +11,7 @@ import LontarKernels
         var rng = TestRNG(seed: UInt64(n * 1000 + d))
         let x = rng.floats(n * d, scale: 2), w = rng.floats(d), dy = rng.floats(n * d)
         var y = [Float](repeating: 0, count: n * d), rstd = [Float](repeating: 0, count: n)
-        lt_train_rmsnorm_forward(x, w, &y, &rstd, n, d, 1e-5)
+        lt_rmsnorm_f32(x, w, &y, &rstd, n, d, 1e-5)
         expectClose(y, Reference.rmsnorm(doubles(x), w, n: n, d: d, eps: 1e-5), "rmsnorm y")
 
         var dx = [Float](repeating: 7, count: n * d)
@@ -27,31 +27,33 @@ import LontarKernels
 
     @Test(arguments: [true, false])
     func rope(neox: Bool) {
-        let n = 5, heads = 3, dim = 6, positions = 40
+        let n = 5, heads = 3, dim = 6
         var rng = TestRNG(seed: neox ? 1 : 2)
         let x = rng.floats(n * heads * dim), w = rng.floats(n * heads * dim)
         let pos: [Int32] = [0, 3, 17, 39, 4]
-        var cosT = [Float](repeating: 0, count: positions * dim / 2), sinT = cosT
-        lt_train_rope_table(&cosT, &sinT, positions, dim, 10_000)
+        let invFreq = (0..<dim / 2).map { Float(pow(10_000.0, -Double(2 * $0) / Double(dim))) }
+        var cosT = [Float](repeating: 0, count: n * dim / 2), sinT = cosT
+        lt_rope_tables_f32(pos, n, invFreq, dim / 2, &cosT, &sinT)
         var y = x
-        lt_train_rope(&y, n, heads, dim, pos, cosT, sinT, neox ? 1 : 0, 0)
+        lt_rope_f32(&y, n, heads, dim, cosT, sinT, neox ? 0 : 1, 0)
         expectClose(y, Reference.rope(doubles(x), n: n, heads: heads, dim: dim, pos: pos, theta: 10_000, neox: neox),
                     rtol: 1e-5, atol: 1e-6, "rope y")
         var dx = w
-        lt_train_rope(&dx, n, heads, dim, pos, cosT, sinT, neox ? 1 : 0, 1)
+        lt_rope_f32(&dx, n, heads, dim, cosT, sinT, neox ? 0 : 1, 1)
         let expected = numericGradient(doubles(x)) {
             project(Reference.rope($0, n: n, heads: heads, dim: dim, pos: pos, theta: 10_000, neox: neox), w)
         }
         expectClose(dx, expected, rtol: 1e-4, atol: 1e-5, "rope dx")
     }
 
-    @Test(arguments: [false, true])
-    func attention(packed: Bool) {
-        let B = 2, T = 7, Hq = 6, Hkv = 2, D = 5
-        var rng = TestRNG(seed: packed ? 11 : 10)
+    /// Small shapes run the per-query path; T >= 8 with D a multiple of 16 runs
+    /// the blocked AVX-512 path (where the CPU has it).
+    @Test(arguments: [(false, 2, 7, 6, 2, 5), (true, 2, 7, 6, 2, 5), (true, 1, 17, 2, 1, 16), (false, 1, 19, 2, 2, 16)])
+    func attention(packed: Bool, B: Int, T: Int, Hq: Int, Hkv: Int, D: Int) {
+        var rng = TestRNG(seed: UInt64(packed ? 11 : 10) + UInt64(T))
         let q = rng.floats(B * T * Hq * D, scale: 1.5), k = rng.floats(B * T * Hkv * D, scale: 1.5)
         let v = rng.floats(B * T * Hkv * D), dout = rng.floats(B * T * Hq * D)
-        let seg: [Int32]? = packed ? [0, 0, 0, 1, 1, 2, 2, 5, 5, 5, 5, 5, 6, 6] : nil
+        let seg: [Int32]? = packed ? (0..<(B * T)).map { Int32([0, 0, 0, 1, 1, 2, 2, 5, 5, 5, 5, 5, 6, 6][$0 % 14] + 7 * ($0 / 14)) } : nil
         var out = [Float](repeating: 0, count: q.count), lse = [Float](repeating: 0, count: B * Hq * T)
         let ref = { (q: [Double], k: [Double], v: [Double]) in
             Reference.attention(q: q, k: k, v: v, B: B, T: T, Hq: Hq, Hkv: Hkv, D: D, seg: seg)
@@ -76,7 +78,7 @@ import LontarKernels
         var rng = TestRNG(seed: 3)
         let g = rng.floats(n, scale: 4), u = rng.floats(n, scale: 2), dh = rng.floats(n)
         var h = [Float](repeating: 0, count: n)
-        lt_train_swiglu_forward(g, u, &h, n)
+        lt_swiglu_f32(g, u, &h, n)
         expectClose(h, Reference.swiglu(doubles(g), doubles(u)), rtol: 1e-5, atol: 1e-6, "swiglu h")
         var dg = h, du = h
         lt_train_swiglu_backward(dh, g, u, &dg, &du, n)
@@ -92,12 +94,12 @@ import LontarKernels
         var rng = TestRNG(seed: UInt64(M * N * K))
         let x = rng.floats(M * K), w = rng.floats(N * K), dy = rng.floats(M * N)
         var y = [Float](repeating: 0, count: M * N)
-        lt_train_matmul_nt(x, w, &y, M, N, K, 0)
+        lt_matmul_f32(x, w, &y, M, N, K, 0)
         let xd = doubles(x), wd = doubles(w)
         expectClose(y, Reference.matmulNT(xd, wd, M: M, N: N, K: K), rtol: 1e-5, atol: 1e-5, "y")
         var dx = [Float](repeating: 3, count: M * K), dw = [Float](repeating: 3, count: N * K)
-        lt_train_matmul_nn(dy, w, &dx, M, N, K, 0)
-        lt_train_matmul_tn(dy, x, &dw, M, N, K, 0)
+        lt_matmul_nn_f32(dy, w, &dx, M, N, K, 0)
+        lt_matmul_tn_f32(dy, x, &dw, M, N, K, 0)
         expectClose(dx, numericGradient(xd) { project(Reference.matmulNT($0, wd, M: M, N: N, K: K), dy) },
                     rtol: 1e-4, atol: 1e-5, "dx")
         expectClose(dw, numericGradient(wd) { project(Reference.matmulNT(xd, $0, M: M, N: N, K: K), dy) },

@@ -128,3 +128,19 @@ import LontarTestSupport
         }
     }
 }
+
+/// Dequantizing a span of the flattened tensor (the vectorised path runs on
+/// 32-aligned stretches) gives exactly the portable path's values.
+@Suite(.serialized) struct NF4RangeTests {
+    @Test func rangesMatchTheWholeTensorBitForBit() {
+        var rng = SplitMix64(seed: freshSeed())
+        let rows = 7, cols = 197
+        let w = NF4Weight(rng.normals(rows * cols, scale: 0.05), rows: rows, cols: cols)
+        let all = withKernelSettings(isa: LT_ISA_SCALAR) { w.dequantized() }
+        for (start, count) in [(0, rows * cols), (1, 31), (5, 64), (32, 96), (63, 300), (100, 33), (640, 739)] {
+            var out = [Float](repeating: .nan, count: count)
+            w.with { lt_nf4_dequantize_range($0, start, count, &out) }
+            #expect(out == Array(all[start..<start + count]), "start \(start) count \(count)")
+        }
+    }
+}

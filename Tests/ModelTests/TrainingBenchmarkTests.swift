@@ -46,7 +46,7 @@ import LontarTestSupport
     }
 
     @Test(.enabled(if: enabled)) func gemmThroughput() {
-        lt_train_set_threads(Int32(Int(Self.env["LONTAR_THREADS"] ?? "2") ?? 2))
+        lt_set_threads(Int32(Int(Self.env["LONTAR_THREADS"] ?? "2") ?? 2))
         let M = 1024, K = 576, N = 1536
         var rng = TrainingRNG(seed: 1)
         let a = (0..<(M * N)).map { _ in Float(rng.unit() - 0.5) }, w = (0..<(N * K)).map { _ in Float(rng.unit() - 0.5) }

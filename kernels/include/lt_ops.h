@@ -1,6 +1,7 @@
 // Element-wise and row-wise kernels of a Llama block: RMSNorm, rotary
-// position embedding, softmax, SwiGLU, embedding lookup, residual add and
-// cross-entropy. Matrices are row-major and contiguous.
+// position embedding, softmax, SwiGLU, embedding lookup and residual add,
+// shared by inference and training (whose backward kernels are in
+// lt_train.h). Matrices are row-major and contiguous.
 #ifndef LT_OPS_H
 #define LT_OPS_H
 
@@ -13,11 +14,6 @@
 void lt_rmsnorm_f32(const float *x, const float *weight, float *out, float *inv_rms,
                     size_t rows, size_t dim, float eps);
 
-/// Backward of lt_rmsnorm_f32 given dy = dL/dout: dx = dL/dx (rows x dim),
-/// and, when dweight is not NULL, dweight += dL/dweight (summed over rows in
-/// row order, each column by one thread: deterministic).
-void lt_rmsnorm_backward_f32(const float *x, const float *weight, const float *inv_rms, const float *dy,
-                             float *dx, float *dweight, size_t rows, size_t dim);
 
 /// Rotary position embedding tables: for each row r and pair i < half,
 /// angle = (float)positions[r] * inv_freq[i] (a float32 product, as
@@ -25,12 +21,13 @@ void lt_rmsnorm_backward_f32(const float *x, const float *weight, const float *i
 void lt_rope_tables_f32(const int32_t *positions, size_t rows, const float *inv_freq, size_t half,
                         float *cos_out, float *sin_out);
 
-/// Rotates x [rows, heads, head_dim] in place with transformers' layout: each
-/// head is split in halves and pair (i, i + head_dim/2) is rotated by row r's
-/// angle i (tables from lt_rope_tables_f32). inverse != 0 rotates by the
-/// negative angle (the backward of the rotation).
+/// Rotates x [rows, heads, head_dim] in place: pair i of each head is rotated
+/// by row r's angle i (tables from lt_rope_tables_f32). The pairs are
+/// (i, i + head_dim/2) in transformers' layout, or (2i, 2i + 1) with
+/// `interleaved` != 0 (GGUF/Meta's order of q/k rows). inverse != 0 rotates
+/// by the negative angle (the backward of the rotation).
 void lt_rope_f32(float *x, size_t rows, size_t heads, size_t head_dim,
-                 const float *cos_table, const float *sin_table, int inverse);
+                 const float *cos_table, const float *sin_table, int interleaved, int inverse);
 
 /// Numerically stable softmax of each row of n, in place.
 void lt_softmax_f32(float *x, size_t rows, size_t n);
@@ -38,9 +35,6 @@ void lt_softmax_f32(float *x, size_t rows, size_t n);
 /// SwiGLU: out = silu(gate) * up, silu(g) = g / (1 + exp(-g)). out may alias gate or up.
 void lt_swiglu_f32(const float *gate, const float *up, float *out, size_t n);
 
-/// Backward of lt_swiglu_f32 given dout: dgate = dout * up * silu'(gate),
-/// dup = dout * silu(gate).
-void lt_swiglu_backward_f32(const float *gate, const float *up, const float *dout, float *dgate, float *dup, size_t n);
 
 /// y += x over n elements.
 void lt_add_f32(float *y, const float *x, size_t n);
@@ -48,13 +42,5 @@ void lt_add_f32(float *y, const float *x, size_t n);
 /// Copies rows ids[i] of table[vocab, dim] into out[i]. Ids must be in range
 /// (the caller validates them).
 void lt_embedding_f32(const float *table, size_t dim, const int32_t *ids, size_t n, float *out);
-
-/// Cross-entropy of each row of logits[rows, vocab] against targets (a target
-/// < 0 is ignored: loss 0, gradient 0). losses[r] = logsumexp(row) - row[target],
-/// computed in float64. Returns the number of counted rows. With dlogits not
-/// NULL, writes (softmax(row) - onehot(target)) * grad_scale (dlogits may
-/// alias logits).
-size_t lt_cross_entropy_f32(const float *logits, const int32_t *targets, size_t rows, size_t vocab,
-                            double *losses, float *dlogits, float grad_scale);
 
 #endif

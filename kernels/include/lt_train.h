@@ -1,52 +1,28 @@
 // Training kernels: the backward passes of a Llama decoder, LoRA adapters,
-// chunked cross-entropy and the optimizer (QLoRA fine-tuning).
+// chunked cross-entropy and the optimizer (QLoRA fine-tuning). The forward
+// pass uses the inference kernels (lt_ops.h, lt_matmul.h): RMSNorm, RoPE
+// (backward: lt_rope_f32 with inverse = 1), SwiGLU and the GEMMs.
 //
 // Conventions: every tensor is float32, row-major and contiguous. A batch of
 // B sequences of T tokens is laid out as n = B*T rows. `accumulate` != 0 adds
 // into the output gradient instead of overwriting it (several paths feed the
 // same activation, and gradient accumulation sums over micro-batches).
 //
-// Parallel kernels split work into fixed units (rows, heads…) that never
-// share an output, so results are bit-identical whatever the thread count.
+// Parallel kernels run on the kernels' one thread pool (lt_threads.h) and
+// split work into fixed units (rows, heads…) that never share an output, so
+// results are bit-identical whatever the thread count.
 #ifndef LT_TRAIN_H
 #define LT_TRAIN_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-// ---------------------------------------------------------------- Threads
-
-/// Sets how many threads the training kernels use (default 2). They have
-/// their own pool, tuned for long regions (workers sleep between them and
-/// claim chunks dynamically). Results are bit-identical whatever the count.
-void lt_train_set_threads(int n);
-/// The number of threads the training kernels use.
-int lt_train_get_threads(void);
-
 // ---------------------------------------------------------------- RMSNorm
 
-/// y = x / sqrt(mean(x^2) + eps) * w for n rows of d; stores 1/rms per row
-/// in rstd[n] for the backward pass.
-void lt_train_rmsnorm_forward(const float *x, const float *w, float *y, float *rstd,
-                              size_t n, size_t d, float eps);
-
-/// Input gradient of RMSNorm with a frozen weight w: dx (+)= dL/dx.
+/// Input gradient of RMSNorm (lt_rmsnorm_f32, which saved 1/rms per row in
+/// rstd) with a frozen weight w: dx (+)= dL/dx.
 void lt_train_rmsnorm_backward(const float *dy, const float *x, const float *w,
                                const float *rstd, float *dx, size_t n, size_t d, int accumulate);
-
-// ---------------------------------------------------------------- RoPE
-
-/// Fills cos/sin tables [positions, head_dim/2] with angle p * theta^(-2i/head_dim)
-/// (computed in double, rounded once).
-void lt_train_rope_table(float *cos_t, float *sin_t, size_t positions, size_t head_dim, double theta);
-
-/// Rotates each head of x [n, heads*head_dim] in place by its token's
-/// position pos[n] (table rows). `neox` != 0 pairs element i with i+head_dim/2
-/// (Hugging Face's rotate_half), otherwise 2i with 2i+1 (GGUF/Meta layout).
-/// `inverse` != 0 rotates by the negative angle: the backward pass, since a
-/// rotation's transpose is its inverse.
-void lt_train_rope(float *x, size_t n, size_t heads, size_t head_dim, const int32_t *pos,
-                   const float *cos_t, const float *sin_t, int neox, int inverse);
 
 // ---------------------------------------------------------------- Attention
 
@@ -54,8 +30,9 @@ void lt_train_rope(float *x, size_t n, size_t heads, size_t head_dim, const int3
 /// sequences of T tokens. q, out: [B*T, Hq*D]; k, v: [B*T, Hkv*D]; query
 /// head h reads kv head h / (Hq/Hkv). When `seg` (B*T ids) is non-null, a
 /// query sees only earlier keys with the same id (packed documents).
-/// Saves the log-sum-exp of each score row in lse[B, Hq, T] so the backward
-/// pass can rebuild the probabilities without storing them.
+/// Saves the log-sum-exp of each score row in lse[B*T, Hq] so the backward
+/// pass can rebuild the probabilities without storing them. This is the
+/// inference kernel lt_attention_f32, run one sequence at a time.
 void lt_train_attention_forward(const float *q, const float *k, const float *v, float *out,
                                 float *lse, const int32_t *seg,
                                 size_t B, size_t T, size_t Hq, size_t Hkv, size_t D);
@@ -68,26 +45,9 @@ void lt_train_attention_backward(const float *q, const float *k, const float *v,
 
 // ---------------------------------------------------------------- SwiGLU
 
-/// h = silu(g) * u elementwise (n values).
-void lt_train_swiglu_forward(const float *g, const float *u, float *h, size_t n);
-
-/// dg, du (overwritten) from dh.
+/// Gradients of lt_swiglu_f32 (h = silu(g) * u): dg, du (overwritten) from dh.
 void lt_train_swiglu_backward(const float *dh, const float *g, const float *u,
                               float *dg, float *du, size_t n);
-
-// ---------------------------------------------------------------- Matmul (f32)
-
-/// Y[M,N] (+)= X[M,K] W[N,K]^T — a Linear layer's forward.
-void lt_train_matmul_nt(const float *X, const float *W, float *Y, size_t M, size_t N, size_t K,
-                        int accumulate);
-
-/// dX[M,K] (+)= dY[M,N] W[N,K] — a Linear layer's input gradient.
-void lt_train_matmul_nn(const float *dY, const float *W, float *dX, size_t M, size_t N, size_t K,
-                        int accumulate);
-
-/// C[N,K] (+)= A[M,N]^T B[M,K] — a weight gradient dW = dY^T X.
-void lt_train_matmul_tn(const float *A, const float *B, float *C, size_t M, size_t N, size_t K,
-                        int accumulate);
 
 // ---------------------------------------------------------------- GEMM on frozen weights
 
@@ -103,18 +63,13 @@ void lt_train_load_bf16(const void *w, size_t ld, size_t row, size_t col, size_t
 void lt_train_load_nf4(const void *w, size_t ld, size_t row, size_t col, size_t count, float *out);
 
 /// C[M,N] (+)= A[M,K] B[K,N] with B = W^T (`transposed`, W: [N,K], a Linear
-/// forward) or B = W (W: [K,N], the input gradient dY W). With `bf16` != 0, A
-/// and W are rounded to bfloat16 and products accumulate in float32
-/// (AVX512-BF16 where available); otherwise float32 throughout.
+/// forward) or B = W (W: [K,N], the input gradient dY W), on the engine's
+/// GEMM (lt_matmul.h). With `bf16` != 0, A and W are rounded to bfloat16 and
+/// products accumulate in float32 (AVX512-BF16 where available); otherwise
+/// float32 throughout. Plain float32 products are lt_matmul_f32,
+/// lt_matmul_nn_f32 and lt_matmul_tn_f32.
 void lt_train_gemm(const float *A, size_t M, size_t K, size_t N, const void *w, size_t ldw,
                    lt_train_row_loader load, int transposed, float *C, int accumulate, int bf16);
-
-/// Caps the instruction set lt_train_gemm uses (tests of the portable path).
-void lt_train_gemm_limit_isa(int max_isa);
-
-/// float32 <-> bfloat16 (round to nearest even; exact widening).
-void lt_train_f32_to_bf16(const float *x, uint16_t *out, size_t n);
-void lt_train_bf16_to_f32(const uint16_t *x, float *out, size_t n);
 
 // ---------------------------------------------------------------- LoRA
 
@@ -141,9 +96,10 @@ void lt_train_lora_backward(const float *x, const float *A, const float *B, cons
 
 // ---------------------------------------------------------------- Cross-entropy
 
-/// Cross-entropy over one chunk of c rows of logits [c, V]. Row i's target is
-/// targets[i]; a negative target (ignore index) or a zero weight contributes
-/// nothing. Returns sum_i weight[i] * (logsumexp(row) - row[target]) in
+/// Cross-entropy over one chunk of c rows of logits [c, V] (training's loss
+/// and perplexity's). Row i's target is targets[i]; a negative or
+/// out-of-vocabulary target (ignore index) or a zero weight contributes
+/// nothing; `weights` NULL weighs every row 1. Returns sum_i weight[i] * (logsumexp(row) - row[target]) in
 /// double; when `grad` != 0 overwrites the logits with their gradient
 /// weight[i] * (softmax(row) - onehot(target)).
 double lt_train_cross_entropy(float *logits, const int32_t *targets, const float *weights,

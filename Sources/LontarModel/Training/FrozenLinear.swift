@@ -33,11 +33,11 @@ public final class DenseLinear: FrozenLinear, @unchecked Sendable {
     public var storageBytes: Int { weight.count * 4 }
 
     public func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, accumulate: Bool) {
-        lt_train_matmul_nt(x, weight.pointer, y, rows, outFeatures, inFeatures, accumulate ? 1 : 0)
+        lt_matmul_f32(x, weight.pointer, y, rows, outFeatures, inFeatures, accumulate ? 1 : 0)
     }
 
     public func backwardInput(_ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, rows: Int, accumulate: Bool) {
-        lt_train_matmul_nn(dy, weight.pointer, dx, rows, outFeatures, inFeatures, accumulate ? 1 : 0)
+        lt_matmul_nn_f32(dy, weight.pointer, dx, rows, outFeatures, inFeatures, accumulate ? 1 : 0)
     }
 
     public func row(_ i: Int, into out: UnsafeMutablePointer<Float>) {

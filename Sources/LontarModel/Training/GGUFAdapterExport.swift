@@ -30,7 +30,7 @@ extension LoRAAdapters {
     /// scale * B A for a slot: the change to its weight, [out * in].
     public func delta(_ s: Slot) -> [Float] {
         var d = [Float](repeating: 0, count: s.outFeatures * s.inFeatures)
-        lt_train_matmul_nn(parameters.at(s.bOffset), parameters.at(s.aOffset), &d, s.outFeatures, config.rank,
+        lt_matmul_nn_f32(parameters.at(s.bOffset), parameters.at(s.aOffset), &d, s.outFeatures, config.rank,
                            s.inFeatures, 0)
         lt_train_scale(&d, d.count, config.scale)
         return d

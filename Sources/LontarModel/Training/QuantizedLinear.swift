@@ -19,7 +19,7 @@ public final class BF16Linear: FrozenLinear, @unchecked Sendable {
         inFeatures = inF
         self.compute = compute
         weight = .allocate(capacity: max(1, values.count))
-        lt_train_f32_to_bf16(values, weight, values.count)
+        lt_f32_to_bf16(values, weight, values.count)
     }
 
     deinit { weight.deallocate() }
@@ -37,12 +37,12 @@ public final class BF16Linear: FrozenLinear, @unchecked Sendable {
     }
 
     public func row(_ i: Int, into out: UnsafeMutablePointer<Float>) {
-        lt_train_bf16_to_f32(weight + i * inFeatures, out, inFeatures)
+        lt_bf16_to_f32(weight + i * inFeatures, out, inFeatures)
     }
 
     public func dequantized() -> [Float] {
         var out = [Float](repeating: 0, count: outFeatures * inFeatures)
-        lt_train_bf16_to_f32(weight, &out, out.count)
+        lt_bf16_to_f32(weight, &out, out.count)
         return out
     }
 }

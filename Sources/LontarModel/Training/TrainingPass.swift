@@ -1,5 +1,6 @@
 import Foundation
 import LontarKernels
+import LontarModelFiles
 
 /// Errors the trainer reports instead of crashing.
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
@@ -49,7 +50,9 @@ public final class TrainingPass: @unchecked Sendable {
     private var normed = FloatBuffer(count: 0), normRstd = FloatBuffer(count: 0)
     private var dCur = FloatBuffer(count: 0), dNext = FloatBuffer(count: 0)
     private var logits = FloatBuffer(count: 0)
-    private let ropeCos: FloatBuffer, ropeSin: FloatBuffer
+    /// Rotary inverse frequencies, and the cos/sin tables of the current batch's rows.
+    private let ropeInverseFrequencies: [Float]
+    private var ropeCos = FloatBuffer(count: 0), ropeSin = FloatBuffer(count: 0)
     private let ropePositions: Int
 
     public init(model: TrainableLlama, adapters: LoRAAdapters, checkpointing: Bool = false,
@@ -58,19 +61,17 @@ public final class TrainingPass: @unchecked Sendable {
         self.adapters = adapters
         self.checkpointing = checkpointing
         self.lossChunk = max(1, lossChunk)
-        let half = model.shape.headDim / 2
         ropePositions = maxPositions
-        ropeCos = FloatBuffer(count: maxPositions * half)
-        ropeSin = FloatBuffer(count: maxPositions * half)
-        lt_train_rope_table(ropeCos.pointer, ropeSin.pointer, maxPositions, model.shape.headDim, model.shape.ropeTheta)
+        ropeInverseFrequencies = LlamaConfig.ropeInverseFrequencies(theta: model.shape.ropeTheta,
+                                                                     headDim: model.shape.headDim)
     }
 
-    /// Sets how many threads the training kernels use (results are identical
-    /// whatever the count).
-    public static func setThreads(_ n: Int) { lt_train_set_threads(Int32(max(1, min(n, 64)))) }
+    /// Sets how many threads the kernels use: one pool serves inference and
+    /// training (results are identical whatever the count).
+    public static func setThreads(_ n: Int) { lt_set_threads(Int32(max(1, min(n, Int(LT_MAX_THREADS))))) }
 
-    /// The number of threads the training kernels use.
-    public static var threads: Int { Int(lt_train_get_threads()) }
+    /// The number of threads the kernels use.
+    public static var threads: Int { Int(lt_get_threads()) }
 
     /// Bytes of activations and scratch currently allocated.
     public var activationBytes: Int {
@@ -101,6 +102,14 @@ public final class TrainingPass: @unchecked Sendable {
         dCur = FloatBuffer(count: training ? rows * s.dim : 0)
         dNext = FloatBuffer(count: training ? rows * s.dim : 0)
         logits = FloatBuffer(count: min(lossChunk, rows) * s.vocab)
+        ropeCos = FloatBuffer(count: rows * s.headDim / 2)
+        ropeSin = FloatBuffer(count: rows * s.headDim / 2)
+    }
+
+    /// The rotary tables of the batch's positions (lt_rope_tables_f32, as inference computes them).
+    private func ropeTables(_ batch: TrainingBatch) {
+        lt_rope_tables_f32(batch.positions, rows, ropeInverseFrequencies, ropeInverseFrequencies.count,
+                           ropeCos.pointer, ropeSin.pointer)
     }
 
     private func validate(_ batch: TrainingBatch) throws {
@@ -120,6 +129,7 @@ public final class TrainingPass: @unchecked Sendable {
     public func evaluate(_ batch: TrainingBatch) throws -> (sum: Double, tokens: Int) {
         try validate(batch)
         reserve(batch, training: false)
+        ropeTables(batch)
         embed(batch)
         for l in 0..<model.shape.layers {
             forwardLayer(l, acts[0], batch: batch, dropoutSeed: nil)
@@ -137,6 +147,7 @@ public final class TrainingPass: @unchecked Sendable {
     public func trainStep(_ batch: TrainingBatch, normalizer: Int, dropoutSeed: UInt64) throws -> Double {
         try validate(batch)
         reserve(batch, training: true)
+        ropeTables(batch)
         embed(batch)
         let L = model.shape.layers
         for l in 0..<L {
@@ -184,25 +195,23 @@ public final class TrainingPass: @unchecked Sendable {
     private func forwardLayer(_ l: Int, _ a: TrainingActivations, batch: TrainingBatch, dropoutSeed seed: UInt64?) {
         let s = model.shape, layer = model.layers[l], n = rows
         let x = inputs[l].pointer, out = inputs[l + 1].pointer
-        let neox: Int32 = s.ropeInterleaved ? 0 : 1
-        lt_train_rmsnorm_forward(x, layer.attnNorm.pointer, a.xn1.pointer, a.rstd1.pointer, n, s.dim, s.normEps)
+        let interleaved: Int32 = s.ropeInterleaved ? 1 : 0
+        lt_rmsnorm_f32(x, layer.attnNorm.pointer, a.xn1.pointer, a.rstd1.pointer, n, s.dim, s.normEps)
         project(l, .q, a, x: a.xn1.pointer, y: a.q.pointer, accumulate: false, seed: seed)
         project(l, .k, a, x: a.xn1.pointer, y: a.k.pointer, accumulate: false, seed: seed)
         project(l, .v, a, x: a.xn1.pointer, y: a.v.pointer, accumulate: false, seed: seed)
-        batch.positions.withUnsafeBufferPointer { pos in
-            lt_train_rope(a.q.pointer, n, s.heads, s.headDim, pos.baseAddress, ropeCos.pointer, ropeSin.pointer, neox, 0)
-            lt_train_rope(a.k.pointer, n, s.kvHeads, s.headDim, pos.baseAddress, ropeCos.pointer, ropeSin.pointer, neox, 0)
-        }
+        lt_rope_f32(a.q.pointer, n, s.heads, s.headDim, ropeCos.pointer, ropeSin.pointer, interleaved, 0)
+        lt_rope_f32(a.k.pointer, n, s.kvHeads, s.headDim, ropeCos.pointer, ropeSin.pointer, interleaved, 0)
         withSegments(batch) { seg in
             lt_train_attention_forward(a.q.pointer, a.k.pointer, a.v.pointer, a.attn.pointer, a.lse.pointer, seg,
                                        sequences, batch.length, s.heads, s.kvHeads, s.headDim)
         }
         a.h1.pointer.update(from: x, count: n * s.dim)
         project(l, .o, a, x: a.attn.pointer, y: a.h1.pointer, accumulate: true, seed: seed)
-        lt_train_rmsnorm_forward(a.h1.pointer, layer.ffnNorm.pointer, a.xn2.pointer, a.rstd2.pointer, n, s.dim, s.normEps)
+        lt_rmsnorm_f32(a.h1.pointer, layer.ffnNorm.pointer, a.xn2.pointer, a.rstd2.pointer, n, s.dim, s.normEps)
         project(l, .gate, a, x: a.xn2.pointer, y: a.gate.pointer, accumulate: false, seed: seed)
         project(l, .up, a, x: a.xn2.pointer, y: a.up.pointer, accumulate: false, seed: seed)
-        lt_train_swiglu_forward(a.gate.pointer, a.up.pointer, a.act.pointer, n * s.ffn)
+        lt_swiglu_f32(a.gate.pointer, a.up.pointer, a.act.pointer, n * s.ffn)
         out.update(from: a.h1.pointer, count: n * s.dim)
         project(l, .down, a, x: a.act.pointer, y: out, accumulate: true, seed: seed)
     }
@@ -217,7 +226,7 @@ public final class TrainingPass: @unchecked Sendable {
     private func lossHead(_ batch: TrainingBatch, weights: [Float], backward: Bool) -> Double {
         let s = model.shape, n = rows, V = s.vocab
         let xL = inputs[s.layers].pointer
-        lt_train_rmsnorm_forward(xL, model.finalNorm.pointer, normed.pointer, normRstd.pointer, n, s.dim, s.normEps)
+        lt_rmsnorm_f32(xL, model.finalNorm.pointer, normed.pointer, normRstd.pointer, n, s.dim, s.normEps)
         var total = 0.0
         if backward { dNext.zero() }
         var start = 0
@@ -268,7 +277,7 @@ public final class TrainingPass: @unchecked Sendable {
     private func backwardLayer(_ l: Int, _ a: TrainingActivations, batch: TrainingBatch, dropoutSeed seed: UInt64) {
         let s = model.shape, layer = model.layers[l], n = rows, g = grads!
         let x = inputs[l].pointer, dOut = dCur.pointer
-        let neox: Int32 = s.ropeInterleaved ? 0 : 1
+        let interleaved: Int32 = s.ropeInterleaved ? 1 : 0
         // MLP: out = h1 + down(swiglu(gate(xn2), up(xn2)))
         projectBack(l, .down, a, x: a.act.pointer, dy: dOut, dx: g.dAct.pointer, accumulate: false, seed: seed)
         lt_train_swiglu_backward(g.dAct.pointer, a.gate.pointer, a.up.pointer, g.dGate.pointer, g.dUp.pointer, n * s.ffn)
@@ -284,10 +293,8 @@ public final class TrainingPass: @unchecked Sendable {
                                         a.lse.pointer, seg, g.dq.pointer, g.dk.pointer, g.dv.pointer,
                                         sequences, batch.length, s.heads, s.kvHeads, s.headDim)
         }
-        batch.positions.withUnsafeBufferPointer { pos in
-            lt_train_rope(g.dq.pointer, n, s.heads, s.headDim, pos.baseAddress, ropeCos.pointer, ropeSin.pointer, neox, 1)
-            lt_train_rope(g.dk.pointer, n, s.kvHeads, s.headDim, pos.baseAddress, ropeCos.pointer, ropeSin.pointer, neox, 1)
-        }
+        lt_rope_f32(g.dq.pointer, n, s.heads, s.headDim, ropeCos.pointer, ropeSin.pointer, interleaved, 1)
+        lt_rope_f32(g.dk.pointer, n, s.kvHeads, s.headDim, ropeCos.pointer, ropeSin.pointer, interleaved, 1)
         projectBack(l, .q, a, x: a.xn1.pointer, dy: g.dq.pointer, dx: g.dXn.pointer, accumulate: false, seed: seed)
         projectBack(l, .k, a, x: a.xn1.pointer, dy: g.dk.pointer, dx: g.dXn.pointer, accumulate: true, seed: seed)
         projectBack(l, .v, a, x: a.xn1.pointer, dy: g.dv.pointer, dx: g.dXn.pointer, accumulate: true, seed: seed)
