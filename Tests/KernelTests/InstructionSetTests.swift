@@ -190,7 +190,7 @@ extension DeterminismTests {
                                                 D: D, scale: Double(scale))
         let results = perISA {
             var out = [Float](repeating: .nan, count: T * H * D), lse = [Float](repeating: .nan, count: T * H)
-            lt_attention_f32(q, kc, vc, capacity, &out, &lse, T, start, H, G, D, scale)
+            lt_attention_f32(q, kc, vc, capacity, &out, &lse, T, start, H, G, D, scale, nil)
             return out + lse
         }
         for (isa, r) in results {
