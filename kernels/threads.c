@@ -11,7 +11,7 @@
 //
 // On an oversubscribed machine a worker can be descheduled while it holds a
 // chunk, and the caller then waits a whole scheduler time slice for it. When
-// such a stall happens, the next regions run on the caller alone for a while
+// such a stall happens, regions run on the caller alone for the next 10 ms
 // (results do not depend on it), then parallelism is tried again. A stall is
 // a wait both longer than STALL_NS and several times longer than one of the
 // caller's own chunks took: a worker that is merely finishing a long chunk
@@ -50,8 +50,10 @@
 /// STALL_CHUNKS of the caller's own chunks took, counts as a stall...
 #define STALL_NS 200000
 #define STALL_CHUNKS 4
-/// ...after which this many regions run on the caller alone.
-#define SERIAL_AFTER_STALL 512
+/// ...after which regions run on the caller alone for this long (ns): about
+/// two decode steps. A time, not a count of regions, so that a false alarm in
+/// a long-region workload (training) costs at most this much parallelism.
+#define SERIAL_AFTER_STALL_NS 10000000
 /// Worker stack size: kernels keep tiles of a few kilobytes on the stack.
 #define WORKER_STACK (8u << 20)
 
@@ -73,7 +75,7 @@ static struct {
     atomic_int inside;             // workers currently looking at a job
     atomic_int sleepers;
     atomic_bool stop;
-    int serial_left;               // regions to run serially after a stall
+    long long serial_until;        // now_ns() before which regions run serially (after a stall)
 } pool = {
     .region = PTHREAD_MUTEX_INITIALIZER,
     .mu = PTHREAD_MUTEX_INITIALIZER,
@@ -184,8 +186,7 @@ void lt_parallel_for(size_t n, lt_task_fn fn, void *ctx) {
         run_serially(n, fn, ctx);
         return;
     }
-    if (pool.serial_left > 0) {
-        pool.serial_left--;
+    if (pool.serial_until != 0 && now_ns() < pool.serial_until) {
         pthread_mutex_unlock(&pool.region);
         run_serially(n, fn, ctx);
         return;
@@ -228,7 +229,7 @@ void lt_parallel_for(size_t n, lt_task_fn fn, void *ctx) {
         // One of the caller's chunks took about (finished - started) / ran; a
         // worker busy with a chunk of its own finishes within about that.
         long long chunk = ran > 0 ? (finished - started) / (long long)ran : 0;
-        if (waited > STALL_NS && waited > STALL_CHUNKS * chunk) pool.serial_left = SERIAL_AFTER_STALL;
+        if (waited > STALL_NS && waited > STALL_CHUNKS * chunk) pool.serial_until = now_ns() + SERIAL_AFTER_STALL_NS;
     }
     pthread_mutex_unlock(&pool.region);
 }
