@@ -63,6 +63,9 @@ public final class AdamW: @unchecked Sendable {
             close(fd)
             throw TrainingError.checkpoint("cannot map \(url.path): \(message)")
         }
+        // The mapping keeps the file alive; without a name, a killed process
+        // leaves nothing behind (the system frees it with the last mapping).
+        unlink(url.path)
         mapping = (base, bytes, fd)
         storage = base.bindMemory(to: Float.self, capacity: 2 * count)
     }

@@ -22,7 +22,6 @@ public final class Trainer: @unchecked Sendable {
     private var lastCheckpoint: URL?
     /// The step `lastCheckpoint` holds.
     private var lastCheckpointStep: Int?
-    private var pagedFile: URL?
 
     /// A new run: adapters initialised from `config.seed` as PEFT does, or
     /// copied from `initialAdapters` (e.g. a PEFT adapter to fine-tune
@@ -56,7 +55,6 @@ public final class Trainer: @unchecked Sendable {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             let file = dir.appendingPathComponent(".optimizer-\(UUID().uuidString).paged")
             optimizer = try AdamW(config: config.optimizer, count: adapters.parameterCount, pagedFile: file)
-            pagedFile = file
         } else {
             optimizer = AdamW(config: config.optimizer, count: adapters.parameterCount)
         }
@@ -70,11 +68,6 @@ public final class Trainer: @unchecked Sendable {
             }
             try restore(from: dir)
         }
-    }
-
-    deinit {
-        // The paged state is scratch: checkpoints hold their own copy.
-        if let pagedFile { try? FileManager.default.removeItem(at: pagedFile) }
     }
 
     private func restore(from dir: URL) throws {
