@@ -9,34 +9,11 @@
 // panel of the weight and run the blocked GEMM.
 #include "gemm.h"
 #include "lt_matmul.h"
+#include "lt_train.h"
 #include "lt_threads.h"
 
 #include <math.h>
 #include <stdlib.h>
-
-// ---------------------------------------------------------------------------
-// Panel packers for the GEMM.
-
-static _Thread_local float rows_tmp[LT_GEMM_NR * LT_GEMM_KC] __attribute__((aligned(64)));
-
-/// Panel of W^T: rows n0.. of W dequantized, then transposed.
-static void pack_nt_nf4(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel) {
-    const lt_nf4_tensor *t = src;
-    size_t K = (size_t)t->cols;
-    for (size_t j = 0; j < nvalid; j++) lt_nf4_dequantize_range(t, (n0 + j) * K + k0, kc, rows_tmp + j * LT_GEMM_KC);
-    lt_pack_transpose_f32(rows_tmp, LT_GEMM_KC, nvalid, kc, panel);
-}
-
-/// Panel of W itself (for A * W): row k0+k of W, columns n0...
-static void pack_rows_nf4(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel) {
-    const lt_nf4_tensor *t = src;
-    size_t cols = (size_t)t->cols;
-    float *p = panel;
-    for (size_t k = 0; k < kc; k++) {
-        lt_nf4_dequantize_range(t, (k0 + k) * cols + n0, nvalid, p + k * LT_GEMM_NR);
-        for (size_t j = nvalid; j < LT_GEMM_NR; j++) p[k * LT_GEMM_NR + j] = 0.0f;
-    }
-}
 
 // ---------------------------------------------------------------------------
 // Fused matrix-vector kernel.
@@ -281,15 +258,17 @@ void lt_matmul_nf4(const float *A, const lt_nf4_tensor *W, float *C, size_t M, i
     size_t N = (size_t)W->rows, K = (size_t)W->cols;
     if (M == 0 || N == 0) return;
     if (M <= LT_MATVEC_MAX_ROWS) { matvec_nf4(A, W, C, M, accumulate); return; }
-    if (bf16 && lt_gemm_bf16(A, M, N, K, C, accumulate, pack_nt_nf4, W) == 0) return;
+    lt_loaded_src src = {W, K, lt_train_load_nf4};
+    if (bf16 && lt_gemm_bf16(A, M, N, K, C, accumulate, lt_pack_nt_loaded, &src) == 0) return;
     lt_gemm_job job = {.M = M, .N = N, .K = K, .a = A, .rsa = K, .csa = 1, .c = C, .ldc = N,
-                       .accumulate = accumulate, .pack = pack_nt_nf4, .src = W};
+                       .accumulate = accumulate, .pack = lt_pack_nt_loaded, .src = &src};
     lt_gemm_f32_run(&job);
 }
 
 void lt_matmul_nn_nf4(const float *A, const lt_nf4_tensor *W, float *C, size_t M, int accumulate) {
     size_t N = (size_t)W->rows, K = (size_t)W->cols;
+    lt_loaded_src src = {W, K, lt_train_load_nf4};
     lt_gemm_job job = {.M = M, .N = K, .K = N, .a = A, .rsa = N, .csa = 1, .c = C, .ldc = K,
-                       .accumulate = accumulate, .pack = pack_rows_nf4, .src = W};
+                       .accumulate = accumulate, .pack = lt_pack_rows_loaded, .src = &src};
     lt_gemm_f32_run(&job);
 }
