@@ -49,6 +49,19 @@ void lt_pack_nt_f32(const void *src, size_t n0, size_t nvalid, size_t k0, size_t
 /// Panel of B row-major [K, N] (src: lt_matrix_src): panel[k][j] = B[k0+k, n0+j].
 void lt_pack_rows_f32(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel);
 
+/// Writes W[row, col : col+count] as float32 into out (`ld`: W's row length,
+/// for formats that need it): any weight storage as a pack source. The same
+/// type as the public lt_train_row_loader (lt_train.h).
+typedef void (*lt_row_loader)(const void *w, size_t ld, size_t row, size_t col, size_t count, float *out);
+
+/// A weight read through a row loader as a pack source.
+typedef struct { const void *w; size_t ld; lt_row_loader load; } lt_loaded_src;
+
+/// Panel of W^T for W [N, K] (src: lt_loaded_src): rows n0.. loaded, then transposed.
+void lt_pack_nt_loaded(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel);
+/// Panel of W [K, N] (src: lt_loaded_src): row k0+k of W, columns n0...
+void lt_pack_rows_loaded(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel);
+
 /// C[M,N] (+)= A[M,K] * B in bf16 precision, where `pack_f32` writes f32
 /// panels of B: A and B are rounded to bf16 and products accumulate in f32
 /// (vdpbf16ps on AVX512-BF16; elsewhere the same roundings on the f32 path).

@@ -23,6 +23,15 @@ LT_AVX2 static inline float lt_hsum_avx2(__m256 v) {
     s = _mm_add_ss(s, _mm_movehdup_ps(s));
     return _mm_cvtss_f32(s);
 }
+
+/// NF4 code[q] for the 4-bit code in bits 0-3 of each 32-bit lane (higher
+/// bits ignored), given the halves lo = code[0..7], hi = code[8..15] and `sel`
+/// with the code's bit 3 in each lane's sign bit: vpermps reads bits 0-2 of
+/// the index, the blend picks the table half.
+LT_AVX2 static inline __m256 lt_nf4_lookup_avx2(__m256 lo, __m256 hi, __m256i idx, __m256i sel) {
+    return _mm256_blendv_ps(_mm256_permutevar8x32_ps(lo, idx), _mm256_permutevar8x32_ps(hi, idx),
+                            _mm256_castsi256_ps(sel));
+}
 #else
 #define LT_X86 0
 #endif

@@ -3,6 +3,7 @@
 // matrix-vector kernel for decode.
 #include "gemm.h"
 #include "lt_matmul.h"
+#include "lt_train.h"
 #include "lt_threads.h"
 
 #include <math.h>
@@ -214,21 +215,6 @@ int lt_gemm_bf16(const float *A, size_t M, size_t N, size_t K, float *C, int acc
 }
 
 // ---------------------------------------------------------------------------
-// bf16 weights [N, K] as a pack source: rows widened to f32, then transposed.
-
-typedef struct { const uint16_t *w; size_t K; } bf16_src;
-static _Thread_local float rows_tmp[LT_GEMM_NR * LT_GEMM_KC] __attribute__((aligned(64)));
-
-static void pack_nt_bf16(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel) {
-    const bf16_src *s = src;
-    for (size_t j = 0; j < nvalid; j++) {
-        const uint16_t *row = s->w + (n0 + j) * s->K + k0;
-        for (size_t k = 0; k < kc; k++) rows_tmp[j * LT_GEMM_KC + k] = lt_bf16_widen(row[k]);
-    }
-    lt_pack_transpose_f32(rows_tmp, LT_GEMM_KC, nvalid, kc, panel);
-}
-
-// ---------------------------------------------------------------------------
 // Matrix-vector with bf16 weights: each weight is widened exactly and
 // multiplied with the f32 activations (decode keeps full activation precision).
 
@@ -378,8 +364,8 @@ void lt_matmul_bf16(const float *A, const uint16_t *W, float *C, size_t M, size_
         lt_parallel_for(lt_ceil_div(N, MV_ROWS), matvec_bf16_task, &job);
         return;
     }
-    bf16_src src = {W, K};
-    if (lt_gemm_bf16(A, M, N, K, C, accumulate, pack_nt_bf16, &src) != 0) {
+    lt_loaded_src src = {W, K, lt_train_load_bf16};
+    if (lt_gemm_bf16(A, M, N, K, C, accumulate, lt_pack_nt_loaded, &src) != 0) {
         // Out of memory for the converted A: fall back to row-by-row matrix-vector products.
         for (size_t m = 0; m < M; m++) {
             mv_bf16_job job = {A + m * K, W, C + m * N, 1, N, K, accumulate};

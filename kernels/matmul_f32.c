@@ -340,6 +340,23 @@ void lt_pack_rows_f32(const void *src, size_t n0, size_t nvalid, size_t k0, size
     }
 }
 
+static _Thread_local float rows_tmp[LT_GEMM_NR * LT_GEMM_KC] __attribute__((aligned(64)));
+
+void lt_pack_nt_loaded(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel) {
+    const lt_loaded_src *s = src;
+    for (size_t j = 0; j < nvalid; j++) s->load(s->w, s->ld, n0 + j, k0, kc, rows_tmp + j * LT_GEMM_KC);
+    lt_pack_transpose_f32(rows_tmp, LT_GEMM_KC, nvalid, kc, panel);
+}
+
+void lt_pack_rows_loaded(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel) {
+    const lt_loaded_src *s = src;
+    float *p = panel;
+    for (size_t k = 0; k < kc; k++) {
+        s->load(s->w, s->ld, k0 + k, n0, nvalid, p + k * LT_GEMM_NR);
+        for (size_t j = nvalid; j < LT_GEMM_NR; j++) p[k * LT_GEMM_NR + j] = 0.0f;
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Matrix-vector kernel (M <= LT_MATVEC_MAX_ROWS): each weight row is read
 // once and dotted with every row of A, 16 lanes at a time.

@@ -9,103 +9,11 @@
 // panel of the weight and run the blocked GEMM.
 #include "gemm.h"
 #include "lt_matmul.h"
+#include "lt_train.h"
 #include "lt_threads.h"
 
 #include <math.h>
 #include <stdlib.h>
-
-// ---------------------------------------------------------------------------
-// Dequantizing a span of the flattened tensor.
-
-#if LT_X86
-/// 32 elements starting at a multiple of 32 (so inside one 64-block):
-/// exactly code[q] * absmax in float32, like bitsandbytes.
-LT_AVX512 static inline void dequant32_avx512(const lt_nf4_tensor *t, size_t start, float *out) {
-    const __m512 table = _mm512_loadu_ps(lt_nf4_code);
-    const __m512i lo_order = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
-    const __m512i hi_order = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
-    __m512 scale = _mm512_set1_ps(lt_nf4_absmax_at(t, start / LT_NF4_BLOCK));
-    __m512i bytes = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(t->packed + start / 2)));
-    // Byte i holds element 2i in its high nibble and 2i+1 in its low nibble;
-    // the permute reads only the low 4 bits of each index.
-    __m512 even = _mm512_permutexvar_ps(_mm512_srli_epi32(bytes, 4), table);
-    __m512 odd = _mm512_permutexvar_ps(bytes, table);
-    _mm512_storeu_ps(out, _mm512_mul_ps(_mm512_permutex2var_ps(even, lo_order, odd), scale));
-    _mm512_storeu_ps(out + 16, _mm512_mul_ps(_mm512_permutex2var_ps(even, hi_order, odd), scale));
-}
-
-LT_AVX512 static void dequant_span_avx512(const lt_nf4_tensor *t, size_t start, size_t count, float *out) {
-    for (size_t i = 0; i < count; i += 32) dequant32_avx512(t, start + i, out + i);
-}
-
-/// code[q] for the 4-bit code in bits 0-3 of each 32-bit lane (higher bits
-/// ignored), given `sel` with the code's bit 3 in each lane's sign bit:
-/// vpermps reads bits 0-2 of the index, the blend picks the table half.
-LT_AVX2 static inline __m256 nf4_lookup_avx2(__m256 lo, __m256 hi, __m256i idx, __m256i sel) {
-    return _mm256_blendv_ps(_mm256_permutevar8x32_ps(lo, idx), _mm256_permutevar8x32_ps(hi, idx),
-                            _mm256_castsi256_ps(sel));
-}
-
-/// 16 elements from 8 bytes at `bytes` in natural order, times scale.
-LT_AVX2 static inline void dequant16_avx2(__m256 lo, __m256 hi, const uint8_t *bytes, __m256 scale, float *out) {
-    __m256i d = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)bytes));
-    __m256 even = nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(d, 4), _mm256_slli_epi32(d, 24));
-    __m256 odd = nf4_lookup_avx2(lo, hi, d, _mm256_slli_epi32(d, 28));
-    __m256 a = _mm256_unpacklo_ps(even, odd), b = _mm256_unpackhi_ps(even, odd);  // e0 o0 e1 o1 | e4 o4 e5 o5
-    _mm256_storeu_ps(out, _mm256_mul_ps(_mm256_permute2f128_ps(a, b, 0x20), scale));
-    _mm256_storeu_ps(out + 8, _mm256_mul_ps(_mm256_permute2f128_ps(a, b, 0x31), scale));
-}
-
-LT_AVX2 static void dequant_span_avx2(const lt_nf4_tensor *t, size_t start, size_t count, float *out) {
-    const __m256 lo = _mm256_loadu_ps(lt_nf4_code), hi = _mm256_loadu_ps(lt_nf4_code + 8);
-    for (size_t i = 0; i < count; i += 32) {
-        __m256 scale = _mm256_set1_ps(lt_nf4_absmax_at(t, (start + i) / LT_NF4_BLOCK));
-        const uint8_t *bytes = t->packed + (start + i) / 2;
-        dequant16_avx2(lo, hi, bytes, scale, out + i);
-        dequant16_avx2(lo, hi, bytes + 8, scale, out + i + 16);
-    }
-}
-#endif
-
-/// Dequantizes count elements from `start` into out (fast when both are
-/// multiples of 32, as for rows of any Llama weight).
-static void dequant_span(const lt_nf4_tensor *t, size_t start, size_t count, float *out) {
-#if LT_X86
-    if (start % 32 == 0 && count % 32 == 0 && lt_isa_active() >= LT_ISA_AVX512) {
-        dequant_span_avx512(t, start, count, out);
-        return;
-    }
-    if (start % 32 == 0 && count % 32 == 0 && lt_isa_active() >= LT_ISA_AVX2_FMA) {
-        dequant_span_avx2(t, start, count, out);
-        return;
-    }
-#endif
-    lt_nf4_dequantize_range(t, start, count, out);
-}
-
-// ---------------------------------------------------------------------------
-// Panel packers for the GEMM.
-
-static _Thread_local float rows_tmp[LT_GEMM_NR * LT_GEMM_KC] __attribute__((aligned(64)));
-
-/// Panel of W^T: rows n0.. of W dequantized, then transposed.
-static void pack_nt_nf4(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel) {
-    const lt_nf4_tensor *t = src;
-    size_t K = (size_t)t->cols;
-    for (size_t j = 0; j < nvalid; j++) dequant_span(t, (n0 + j) * K + k0, kc, rows_tmp + j * LT_GEMM_KC);
-    lt_pack_transpose_f32(rows_tmp, LT_GEMM_KC, nvalid, kc, panel);
-}
-
-/// Panel of W itself (for A * W): row k0+k of W, columns n0...
-static void pack_rows_nf4(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel) {
-    const lt_nf4_tensor *t = src;
-    size_t cols = (size_t)t->cols;
-    float *p = panel;
-    for (size_t k = 0; k < kc; k++) {
-        dequant_span(t, (k0 + k) * cols + n0, nvalid, p + k * LT_GEMM_NR);
-        for (size_t j = nvalid; j < LT_GEMM_NR; j++) p[k * LT_GEMM_NR + j] = 0.0f;
-    }
-}
 
 // ---------------------------------------------------------------------------
 // Fused matrix-vector kernel.
@@ -234,14 +142,14 @@ mv_nf4_avx2_body(const int M, const int R, const mv_nf4_job *job, size_t n) {
             size_t block = (n + (size_t)r) * nbr + b;
             __m256i v = _mm256_loadu_si256((const __m256i *)(t->packed + block * (LT_NF4_BLOCK / 2)));
             __m256 c[8];
-            c[0] = nf4_lookup_avx2(lo, hi, v, _mm256_slli_epi32(v, 28));
-            c[1] = nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(v, 4), _mm256_slli_epi32(v, 24));
-            c[2] = nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(v, 8), _mm256_slli_epi32(v, 20));
-            c[3] = nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(v, 12), _mm256_slli_epi32(v, 16));
-            c[4] = nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(v, 16), _mm256_slli_epi32(v, 12));
-            c[5] = nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(v, 20), _mm256_slli_epi32(v, 8));
-            c[6] = nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(v, 24), _mm256_slli_epi32(v, 4));
-            c[7] = nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(v, 28), v);
+            c[0] = lt_nf4_lookup_avx2(lo, hi, v, _mm256_slli_epi32(v, 28));
+            c[1] = lt_nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(v, 4), _mm256_slli_epi32(v, 24));
+            c[2] = lt_nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(v, 8), _mm256_slli_epi32(v, 20));
+            c[3] = lt_nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(v, 12), _mm256_slli_epi32(v, 16));
+            c[4] = lt_nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(v, 16), _mm256_slli_epi32(v, 12));
+            c[5] = lt_nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(v, 20), _mm256_slli_epi32(v, 8));
+            c[6] = lt_nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(v, 24), _mm256_slli_epi32(v, 4));
+            c[7] = lt_nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(v, 28), v);
             __m256 scale = _mm256_set1_ps(lt_nf4_absmax_at(t, block));
             for (int m = 0; m < M; m++) {
                 const float *x = job->xr + (size_t)m * K + b * LT_NF4_BLOCK;
@@ -279,7 +187,7 @@ LT_AVX2 static void mv_nf4_avx2(const mv_nf4_job *job, size_t n) {
 
 /// Any shape: dequantize the row into scratch, then dot it with each row of A.
 static void mv_nf4_generic(const mv_nf4_job *job, size_t n, float *row) {
-    dequant_span(job->w, n * job->K, job->K, row);
+    lt_nf4_dequantize_range(job->w, n * job->K, job->K, row);
     for (size_t m = 0; m < job->M; m++) {
         const float *x = job->x + m * job->K;
         float s = 0.0f;
@@ -350,15 +258,17 @@ void lt_matmul_nf4(const float *A, const lt_nf4_tensor *W, float *C, size_t M, i
     size_t N = (size_t)W->rows, K = (size_t)W->cols;
     if (M == 0 || N == 0) return;
     if (M <= LT_MATVEC_MAX_ROWS) { matvec_nf4(A, W, C, M, accumulate); return; }
-    if (bf16 && lt_gemm_bf16(A, M, N, K, C, accumulate, pack_nt_nf4, W) == 0) return;
+    lt_loaded_src src = {W, K, lt_train_load_nf4};
+    if (bf16 && lt_gemm_bf16(A, M, N, K, C, accumulate, lt_pack_nt_loaded, &src) == 0) return;
     lt_gemm_job job = {.M = M, .N = N, .K = K, .a = A, .rsa = K, .csa = 1, .c = C, .ldc = N,
-                       .accumulate = accumulate, .pack = pack_nt_nf4, .src = W};
+                       .accumulate = accumulate, .pack = lt_pack_nt_loaded, .src = &src};
     lt_gemm_f32_run(&job);
 }
 
 void lt_matmul_nn_nf4(const float *A, const lt_nf4_tensor *W, float *C, size_t M, int accumulate) {
     size_t N = (size_t)W->rows, K = (size_t)W->cols;
+    lt_loaded_src src = {W, K, lt_train_load_nf4};
     lt_gemm_job job = {.M = M, .N = K, .K = N, .a = A, .rsa = N, .csa = 1, .c = C, .ldc = K,
-                       .accumulate = accumulate, .pack = pack_rows_nf4, .src = W};
+                       .accumulate = accumulate, .pack = lt_pack_rows_loaded, .src = &src};
     lt_gemm_f32_run(&job);
 }

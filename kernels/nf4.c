@@ -169,15 +169,46 @@ LT_AVX512 static void dequantize32_avx512(const lt_nf4_tensor *t, size_t i, floa
     _mm512_storeu_ps(out, _mm512_mul_ps(_mm512_permutexvar_ps(_mm512_cvtepu8_epi32(first), lut), scale));
     _mm512_storeu_ps(out + 16, _mm512_mul_ps(_mm512_permutexvar_ps(_mm512_cvtepu8_epi32(second), lut), scale));
 }
+
+/// 16 elements from the 8 bytes at `bytes` in natural order, times scale.
+LT_AVX2 static inline void dequantize16_avx2(__m256 lo, __m256 hi, const uint8_t *bytes, __m256 scale, float *out) {
+    __m256i d = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)bytes));
+    __m256 even = lt_nf4_lookup_avx2(lo, hi, _mm256_srli_epi32(d, 4), _mm256_slli_epi32(d, 24));
+    __m256 odd = lt_nf4_lookup_avx2(lo, hi, d, _mm256_slli_epi32(d, 28));
+    __m256 a = _mm256_unpacklo_ps(even, odd), b = _mm256_unpackhi_ps(even, odd);  // e0 o0 e1 o1 | e4 o4 e5 o5
+    _mm256_storeu_ps(out, _mm256_mul_ps(_mm256_permute2f128_ps(a, b, 0x20), scale));
+    _mm256_storeu_ps(out + 8, _mm256_mul_ps(_mm256_permute2f128_ps(a, b, 0x31), scale));
+}
+
+/// Elements [i, end) from i, a multiple of 32, in whole groups of 32 (each
+/// within one block); returns where it stopped.
+LT_AVX2 static size_t dequantize_avx2(const lt_nf4_tensor *t, size_t start, size_t i, size_t end, float *out) {
+    const __m256 lo = _mm256_loadu_ps(lt_nf4_code), hi = _mm256_loadu_ps(lt_nf4_code + 8);
+    for (; i + 32 <= end; i += 32) {
+        __m256 scale = _mm256_set1_ps(lt_nf4_absmax_at(t, i / LT_NF4_BLOCK));
+        const uint8_t *bytes = t->packed + i / 2;
+        dequantize16_avx2(lo, hi, bytes, scale, out + (i - start));
+        dequantize16_avx2(lo, hi, bytes + 8, scale, out + (i - start) + 16);
+    }
+    return i;
+}
 #endif
 
+/// Vectorised on AVX-512 and AVX2 (any start and count: a scalar head up to
+/// the next multiple of 32 and a scalar tail); every path computes the same
+/// float products code[q] * absmax.
 void lt_nf4_dequantize_range(const lt_nf4_tensor *t, size_t start, size_t count, float *out) {
     size_t i = start, end = start + count;
 #if LT_X86
-    if (count >= 32 && lt_isa_active() >= LT_ISA_AVX512) {
+    lt_isa isa = lt_isa_active();
+    if (count >= 32 && isa >= LT_ISA_AVX2_FMA) {
         size_t head = lt_min(end, lt_ceil_div(i, 32) * 32);
         dequantize_scalar(t, start, i, head, out);
-        for (i = head; i + 32 <= end; i += 32) dequantize32_avx512(t, i, out + (i - start));
+        if (isa >= LT_ISA_AVX512) {
+            for (i = head; i + 32 <= end; i += 32) dequantize32_avx512(t, i, out + (i - start));
+        } else {
+            i = dequantize_avx2(t, start, head, end, out);
+        }
     }
 #endif
     dequantize_scalar(t, start, i, end, out);

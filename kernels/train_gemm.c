@@ -27,44 +27,17 @@ void lt_train_load_nf4(const void *w, size_t ld, size_t row, size_t col, size_t 
     lt_nf4_dequantize_range(t, row * (size_t)t->cols + col, count, out);
 }
 
-// ------------------------------------------------------------ panels
-
-typedef struct {
-    const void *w;
-    size_t ld;
-    lt_train_row_loader load;
-} loaded_src;
-
-static _Thread_local float rows_tmp[LT_GEMM_NR * LT_GEMM_KC] __attribute__((aligned(64)));
-
-/// Panel of W^T (W: [N, K]): rows n0.. of W loaded, then transposed.
-static void pack_nt_loaded(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel) {
-    const loaded_src *s = src;
-    for (size_t j = 0; j < nvalid; j++) s->load(s->w, s->ld, n0 + j, k0, kc, rows_tmp + j * LT_GEMM_KC);
-    lt_pack_transpose_f32(rows_tmp, LT_GEMM_KC, nvalid, kc, panel);
-}
-
-/// Panel of W itself (W: [K, N]): row k0+k of W, columns n0...
-static void pack_nn_loaded(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel) {
-    const loaded_src *s = src;
-    float *p = panel;
-    for (size_t k = 0; k < kc; k++) {
-        s->load(s->w, s->ld, k0 + k, n0, nvalid, p + k * LT_GEMM_NR);
-        for (size_t j = nvalid; j < LT_GEMM_NR; j++) p[k * LT_GEMM_NR + j] = 0.0f;
-    }
-}
-
 void lt_train_gemm(const float *A, size_t M, size_t K, size_t N, const void *w, size_t ldw,
                    lt_train_row_loader load, int transposed, float *C, int accumulate, int bf16) {
     lt_matrix_src dense = {w, ldw};
-    loaded_src loaded = {w, ldw, load};
+    lt_loaded_src loaded = {w, ldw, load};
     lt_pack_fn pack;
     const void *src;
     if (load == lt_train_load_f32) {
         pack = transposed ? lt_pack_nt_f32 : lt_pack_rows_f32;
         src = &dense;
     } else {
-        pack = transposed ? pack_nt_loaded : pack_nn_loaded;
+        pack = transposed ? lt_pack_nt_loaded : lt_pack_rows_loaded;
         src = &loaded;
     }
     if (bf16 && K > 0 && lt_gemm_bf16(A, M, N, K, C, accumulate, pack, src) == 0) return;
