@@ -37,12 +37,10 @@ void lt_q8_dequantize(const lt_q8_tensor *W, float *out) {
     for (size_t r = 0; r < (size_t)W->rows; r++) dequant_row_span(W, r, 0, (size_t)W->cols, out + r * (size_t)W->cols);
 }
 
-static _Thread_local float rows_tmp[LT_GEMM_NR * LT_GEMM_KC] __attribute__((aligned(64)));
-
-static void pack_nt_q8(const void *src, size_t n0, size_t nvalid, size_t k0, size_t kc, void *panel) {
-    const lt_q8_tensor *t = src;
-    for (size_t j = 0; j < nvalid; j++) dequant_row_span(t, n0 + j, k0, kc, rows_tmp + j * LT_GEMM_KC);
-    lt_pack_transpose_f32(rows_tmp, LT_GEMM_KC, nvalid, kc, panel);
+/// Row loader for the shared GEMM packers (`lt_pack_nt_loaded`).
+static void load_q8(const void *w, size_t ld, size_t row, size_t col, size_t count, float *out) {
+    (void)ld;
+    dequant_row_span(w, row, col, count, out);
 }
 
 typedef struct {
@@ -54,6 +52,20 @@ typedef struct {
 } mv_q8_job;
 
 #define MV_ROWS 4
+
+/// Finishes y[m, row] from `s`, the sum over the row's whole blocks: adds the
+/// partial last block (scalar) and stores or accumulates.
+static inline void store_row(const mv_q8_job *job, size_t m, size_t row, float s) {
+    size_t K = job->K, nb = blocks_per_row(K), full = K / LT_Q8_BLOCK;
+    if (full < nb) {
+        float part = 0.0f;
+        const int8_t *q = job->w->q + row * K;
+        for (size_t k = full * LT_Q8_BLOCK; k < K; k++) part = fmaf(job->x[m * K + k], (float)q[k], part);
+        s += part * job->w->scales[row * nb + full];
+    }
+    float *out = job->y + m * job->N + row;
+    *out = job->accumulate ? *out + s : s;
+}
 
 #if LT_X86
 /// R weight rows at once (independent accumulator chains); per 64-block the
@@ -84,17 +96,7 @@ mv_q8_avx512_body(const int M, const int R, const mv_q8_job *job, size_t n) {
         }
     }
     for (int m = 0; m < M; m++)
-        for (int r = 0; r < R; r++) {
-            float s = _mm512_reduce_add_ps(acc[m][r]);
-            if (full < nb) {  // a partial last block
-                float part = 0.0f;
-                const int8_t *q = job->w->q + (n + (size_t)r) * K;
-                for (size_t k = full * LT_Q8_BLOCK; k < K; k++) part = fmaf(job->x[(size_t)m * K + k], (float)q[k], part);
-                s += part * job->w->scales[(n + (size_t)r) * nb + full];
-            }
-            float *out = job->y + (size_t)m * job->N + n + (size_t)r;
-            *out = job->accumulate ? *out + s : s;
-        }
+        for (int r = 0; r < R; r++) store_row(job, (size_t)m, n + (size_t)r, _mm512_reduce_add_ps(acc[m][r]));
 }
 
 LT_AVX512 static void mv_q8_avx512(const mv_q8_job *job, size_t n, size_t rows) {
@@ -152,17 +154,7 @@ mv_q8_avx2_body(const int M, const int R, const mv_q8_job *job, size_t n) {
         }
     }
     for (int m = 0; m < M; m++)
-        for (int r = 0; r < R; r++) {
-            float s = lt_hsum_avx2(acc[m][r]);
-            if (full < nb) {  // a partial last block
-                float part = 0.0f;
-                const int8_t *q = job->w->q + (n + (size_t)r) * K;
-                for (size_t k = full * LT_Q8_BLOCK; k < K; k++) part = fmaf(job->x[(size_t)m * K + k], (float)q[k], part);
-                s += part * job->w->scales[(n + (size_t)r) * nb + full];
-            }
-            float *out = job->y + (size_t)m * job->N + n + (size_t)r;
-            *out = job->accumulate ? *out + s : s;
-        }
+        for (int r = 0; r < R; r++) store_row(job, (size_t)m, n + (size_t)r, lt_hsum_avx2(acc[m][r]));
 }
 
 LT_AVX2 static void mv_q8_avx2(const mv_q8_job *job, size_t n, size_t rows) {
@@ -224,8 +216,9 @@ void lt_matmul_q8(const float *A, const lt_q8_tensor *W, float *C, size_t M, int
         lt_parallel_for(lt_ceil_div(N, MV_ROWS), matvec_q8_task, &job);
         return;
     }
-    if (bf16 && lt_gemm_bf16(A, M, N, K, C, accumulate, pack_nt_q8, W) == 0) return;
+    lt_loaded_src src = {W, K, load_q8};
+    if (bf16 && lt_gemm_bf16(A, M, N, K, C, accumulate, lt_pack_nt_loaded, &src) == 0) return;
     lt_gemm_job job = {.M = M, .N = N, .K = K, .a = A, .rsa = K, .csa = 1, .c = C, .ldc = N,
-                       .accumulate = accumulate, .pack = pack_nt_q8, .src = W};
+                       .accumulate = accumulate, .pack = lt_pack_nt_loaded, .src = &src};
     lt_gemm_f32_run(&job);
 }
