@@ -49,9 +49,4 @@ public final class FloatBuffer: @unchecked Sendable {
         Array(UnsafeBufferPointer(start: pointer + start, count: length))
     }
 
-    /// Index of the first NaN or infinity, or nil.
-    public func firstNonFinite() -> Int? {
-        let i = lt_first_nonfinite_f32(pointer, count)
-        return i < 0 ? nil : Int(i)
-    }
 }

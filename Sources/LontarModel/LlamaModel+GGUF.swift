@@ -125,14 +125,19 @@ struct TensorReader {
         }
         try t.dequantize(into: out)
         t.releaseResidentPages()
-        let bad = lt_first_nonfinite_f32(out.baseAddress, out.count)
-        if bad >= 0 {
-            let bad = Int(bad), cols = shape.last ?? 1
-            let position = shape.count > 1 ? "row \(bad / cols), column \(bad % cols)" : "element \(bad)"
-            throw ModelError(.nonFiniteWeights, file: path, tensor: name, "\(position) is \(out[bad]) (weights must be finite)")
-        }
+        try requireFinite(out, shape: shape, file: path, tensor: name)
     }
 
     func matrix(_ name: String, rows: Int, cols: Int) throws -> FloatBuffer { try load(name, shape: [rows, cols]) }
     func vector(_ name: String, count: Int) throws -> FloatBuffer { try load(name, shape: [count]) }
+}
+
+/// Throws, naming the tensor and the first bad element, when `values` holds a
+/// NaN or an infinity (every loader checks the weights it reads).
+func requireFinite(_ values: UnsafeMutableBufferPointer<Float>, shape: [Int], file: String, tensor: String) throws {
+    let bad = lt_first_nonfinite_f32(values.baseAddress, values.count)
+    guard bad >= 0 else { return }
+    let index = Int(bad), cols = shape.last ?? 1
+    let position = shape.count > 1 ? "row \(index / cols), column \(index % cols)" : "element \(index)"
+    throw ModelError(.nonFiniteWeights, file: file, tensor: tensor, "\(position) is \(values[index]) (weights must be finite)")
 }

@@ -24,12 +24,7 @@ extension LlamaModel {
                 throw ModelError(.shapeMismatch, file: path, tensor: name, "shape \(t.shape), but the configuration needs \(shape)")
             }
             try t.floats(into: out)
-            let bad = lt_first_nonfinite_f32(out.baseAddress, out.count)
-            if bad >= 0 {
-                let bad = Int(bad), cols = shape.last ?? 1
-                let position = shape.count > 1 ? "row \(bad / cols), column \(bad % cols)" : "element \(bad)"
-                throw ModelError(.nonFiniteWeights, file: path, tensor: name, "\(position) is \(out[bad]) (weights must be finite)")
-            }
+            try requireFinite(out, shape: shape, file: path, tensor: name)
         }
         func load(_ name: String, _ shape: [Int]) throws -> FloatBuffer {
             let out = FloatBuffer(count: shape.reduce(1, *))
