@@ -20,9 +20,10 @@ BOOLEAN and VARCHAR with non-ASCII, empty and null strings. The others use
 ZSTD and GZIP compression, nested columns, and a DECIMAL column.
 """
 import json
-import math
 import os
 import sys
+
+from value_tags import tag
 
 import duckdb
 
@@ -49,22 +50,6 @@ SELECT
   CASE WHEN i % 3 = 0 THEN NULL ELSE 'maybe ' || (i % 1000) END AS sparse
 FROM range(5000) r(i)
 """
-
-
-def tag(v):
-    if v is None:
-        return None
-    if isinstance(v, bool):
-        return "b:" + ("true" if v else "false")
-    if isinstance(v, int):
-        return "i:%d" % v
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "d:NaN"
-        if math.isinf(v):
-            return "d:Infinity" if v > 0 else "d:-Infinity"
-        return "d:" + repr(v)
-    return "s:" + str(v)
 
 
 def lontar_type(duck_type):

@@ -12,10 +12,11 @@ parquet_oracle.py.
 """
 import glob
 import json
-import math
 import os
 import shutil
 import sys
+
+from value_tags import tag
 
 from pyspark.sql import SparkSession
 from pyspark.sql import types as T
@@ -32,22 +33,6 @@ SELECT
   CAST(id AS FLOAT) / 4 AS f
 FROM range(20000)
 """
-
-
-def tag(v):
-    if v is None:
-        return None
-    if isinstance(v, bool):
-        return "b:" + ("true" if v else "false")
-    if isinstance(v, int):
-        return "i:%d" % v
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "d:NaN"
-        if math.isinf(v):
-            return "d:Infinity" if v > 0 else "d:-Infinity"
-        return "d:" + repr(v)
-    return "s:" + str(v)
 
 
 def lontar_type(dt):

@@ -13,8 +13,9 @@ null, "i:<int>", "d:<repr>" (NaN, Infinity, -Infinity spelled out),
 "b:true", "s:<text>".
 """
 import json
-import math
 import sys
+
+from value_tags import tag
 
 from pyspark.sql import SparkSession
 from pyspark.sql import types as T
@@ -30,22 +31,6 @@ def lontar_type(dt):
     if isinstance(dt, T.StringType):
         return "string"
     return "other:" + dt.simpleString()
-
-
-def tag(v):
-    if v is None:
-        return None
-    if isinstance(v, bool):
-        return "b:" + ("true" if v else "false")
-    if isinstance(v, int):
-        return "i:%d" % v
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "d:NaN"
-        if math.isinf(v):
-            return "d:Infinity" if v > 0 else "d:-Infinity"
-        return "d:" + repr(v)
-    return "s:" + str(v)
 
 
 def main():
